@@ -1,0 +1,86 @@
+# hs: find memory leaks in JavaScript programs from V8 heap snapshots.
+#
+#   make            build the tools
+#   make check      unit and end-to-end tests (installs what is missing
+#                   when run as root on Debian)
+#   make demo       summarize the bundled snapshots and show the top classes
+#   make bench      speed and memory on 100 MB and 1 GB snapshots
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=address,undefined check
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR = $(PREFIX)/bin
+MANDIR = $(PREFIX)/share/man
+DATADIR = $(PREFIX)/share/hs
+
+CC ?= cc
+PKGS = yajl libzstd libpcre2-8
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lzstd -lpcre2-8)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wvla -Wno-format-nonliteral
+OPT ?= -O2 -g
+CFLAGS ?=
+ifneq ($(SANITIZE),)
+SANFLAGS = -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DHS_VERSION='"$(VERSION)"' -DHS_DATADIR='"$(DATADIR)"' \
+	$(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -Ilib -Icmd $(CFLAGS)
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LIBS = $(PKG_LIBS) -lpthread -lm
+
+LIB_SRC = $(wildcard lib/*.c)
+LIB_OBJ = $(LIB_SRC:.c=.o)
+CLI_OBJ = cmd/cli.o
+TOOLS = hs-summarize
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:.c=)
+MANPAGES = $(wildcard man/*.1 man/*.5)
+
+all: $(TOOLS)
+
+lib/libhs.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+%.o: %.c $(wildcard lib/*.h cmd/*.h)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+hs-%: cmd/hs-%.o $(CLI_OBJ) lib/libhs.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLI_OBJ) lib/libhs.a $(LIBS)
+
+tests/unit/test_%: tests/unit/test_%.c lib/libhs.a tests/unit/testutil.h
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< lib/libhs.a $(LIBS) $(CMOCKA_LIBS)
+
+deps:
+	@sh tests/deps.sh
+
+check: deps all $(UNIT_BIN)
+	@sh tests/run-unit.sh $(UNIT_BIN)
+	@sh tests/cli/run.sh
+	@sh tests/lint-man.sh $(MANPAGES)
+
+demo: all
+	@sh share/hs/demo.sh
+
+bench: all
+	@bash bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)
+	install -m 755 $(TOOLS) $(DESTDIR)$(BINDIR)
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5
+	cp -R share/hs/. $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -f $(TOOLS) lib/*.o cmd/*.o lib/libhs.a $(UNIT_BIN)
+	rm -rf tests/out
+
+.PHONY: all check deps demo bench install clean
+.SECONDARY: $(LIB_OBJ) $(CLI_OBJ) $(TOOLS:%=cmd/%.o)

@@ -1,0 +1,655 @@
+/*
+ * aggregate: the Summary view's per-class rows (DevTools' buildAggregates
+ * and calculateClassesRetainedSize), the Statistics view, and what hs adds
+ * for leak hunting: retainers per class, one retainer path per large
+ * class, closures by source location, allocation sites, and the object
+ * ids of each class.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "analyze.h"
+#include "hmap.h"
+#include "regex.h"
+
+#define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
+
+static int
+nomem(struct hs_analysis *a)
+{
+	return hs_analysis_fail(a, "out of memory");
+}
+
+static int
+name_is(const struct hs_snapshot *s, uint32_t node, const char *name)
+{
+	size_t len;
+	const char *p = hs_snapshot_string(s, s->node_name[node], &len);
+
+	return p != NULL && len == strlen(name) && memcmp(p, name, len) == 0;
+}
+
+/* Count, sizes, distance and the largest object of each class. */
+static int
+class_rows(struct hs_analysis *a, uint32_t *largest)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t v;
+
+	for (v = 0; v < s->node_count; v++) {
+		struct hs_class *c;
+
+		if (s->node_id[v] > a->max_id)
+			a->max_id = s->node_id[v];
+		if ((s->node_id[v] & 1) && s->node_id[v] > a->max_js_id)
+			a->max_js_id = s->node_id[v];
+		a->raw_self_total += s->node_self[v];
+		if (a->self[v] == 0)
+			continue;
+		c = &a->classes[a->node_class[v]];
+		c->count++;
+		c->self += a->self[v];
+		c->raw_self += s->node_self[v];
+		if (a->distance[v] < c->distance)
+			c->distance = a->distance[v];
+		if (largest[a->node_class[v]] == UINT32_MAX ||
+		    a->retained[v] > c->max_retained) {
+			c->max_retained = a->retained[v];
+			largest[a->node_class[v]] = v;
+		}
+		if (a->detached[v] == 2)
+			c->detached++;
+		if (s->node_id[v] > c->max_id)
+			c->max_id = s->node_id[v];
+	}
+	return 0;
+}
+
+/*
+ * A class's retained size counts an object only when no object above it
+ * on its dominator path is of the same class, so nothing is counted twice.
+ */
+static int
+class_retained(struct hs_analysis *a)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t N = s->node_count, v, i, *first = NULL, *children = NULL,
+	    *stack = NULL, *active = NULL, top = 0;
+	const uint32_t exit_mark = 0x80000000u;
+
+	if (N >= exit_mark)
+		return hs_analysis_fail(a, "too many nodes");
+	if ((first = hs_calloc((size_t)N + 2, sizeof(uint32_t))) == NULL ||
+	    (children = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
+	    (stack = hs_alloc_array((size_t)N * 2 + 1, sizeof(uint32_t))) ==
+	    NULL ||
+	    (active = hs_calloc(a->class_count + 1, sizeof(uint32_t))) == NULL) {
+		hs_free(first);
+		hs_free(children);
+		hs_free(stack);
+		hs_free(active);
+		return nomem(a);
+	}
+	for (v = 0; v < N; v++)
+		if (v != s->root)
+			first[a->dom[v] + 1]++;
+	for (i = 0; i < N; i++)
+		first[i + 1] += first[i];
+	for (v = 0; v < N; v++)
+		if (v != s->root)
+			children[first[a->dom[v]]++] = v;
+	/* first[] moved one slot up while filling: shift it back. */
+	for (i = N; i > 0; i--)
+		first[i] = first[i - 1];
+	first[0] = 0;
+
+	stack[top++] = s->root;
+	while (top > 0) {
+		uint32_t x = stack[--top], c;
+
+		if (x & exit_mark) {
+			active[a->node_class[x & ~exit_mark]]--;
+			continue;
+		}
+		c = a->node_class[x];
+		if (!active[c] && a->self[x] != 0) {
+			a->classes[c].retained += a->retained[x];
+			if (first[x] != first[x + 1]) {
+				active[c]++;
+				stack[top++] = x | exit_mark;
+			}
+		}
+		for (i = first[x]; i < first[x + 1]; i++)
+			stack[top++] = children[i];
+	}
+	hs_free(first);
+	hs_free(children);
+	hs_free(stack);
+	hs_free(active);
+	return 0;
+}
+
+/* DevTools' calculateStatistics (and calculateArraySize). */
+static int
+statistics(struct hs_analysis *a)
+{
+	const struct hs_snapshot *s = a->snap;
+	struct hs_statistics *st = &a->stats;
+	uint32_t v, e;
+	uint8_t *indeg;
+
+	if ((indeg = hs_calloc(s->node_count, 1)) == NULL)
+		return nomem(a);
+	for (e = 0; e < s->edge_count; e++)
+		if (indeg[s->edge_to[e]] < 2)
+			indeg[s->edge_to[e]]++;
+	st->native = s->extra_native_bytes;
+	for (v = 0; v < s->node_count; v++) {
+		uint64_t size = a->self[v];
+
+		switch (HS_NODE_KIND(s, v)) {
+		case HS_NK_HIDDEN:
+			st->system += size;
+			break;
+		case HS_NK_NATIVE:
+			st->native += size;
+			if (name_is(s, v, "system / JSArrayBufferData"))
+				st->typed_arrays += size;
+			break;
+		case HS_NK_CODE:
+			st->code += size;
+			break;
+		case HS_NK_STRING:
+		case HS_NK_CONS_STRING:
+		case HS_NK_SLICED_STRING:
+			st->strings += size;
+			break;
+		default:
+			if (!name_is(s, v, "Array"))
+				break;
+			for (e = s->first_edge[v]; e < s->first_edge[v + 1];
+			    e++) {
+				size_t len;
+				const char *p;
+
+				if (HS_EDGE_KIND(s, e) != HS_EK_INTERNAL)
+					continue;
+				p = hs_snapshot_string(s, s->edge_name[e],
+				    &len);
+				if (p == NULL || len != 8 ||
+				    memcmp(p, "elements", 8) != 0)
+					continue;
+				if (indeg[s->edge_to[e]] == 1)
+					size += a->self[s->edge_to[e]];
+				break;
+			}
+			st->js_arrays += size;
+			break;
+		}
+	}
+	hs_free(indeg);
+	a->total_size = a->retained[s->root] + s->extra_native_bytes;
+	st->total = a->total_size;
+	st->v8heap = st->total - st->native;
+	return 0;
+}
+
+/* Object ids of each class, ascending, with their sizes. */
+struct id_pair {
+	uint32_t	id;
+	uint32_t	self;
+};
+
+static int
+cmp_id_pair(const void *x, const void *y)
+{
+	const struct id_pair *p = x, *q = y;
+
+	return p->id < q->id ? -1 : p->id > q->id;
+}
+
+static int
+class_ids(struct hs_analysis *a, uint32_t **storage)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint64_t total = 0, *fill;
+	struct id_pair *pairs;
+	uint32_t v;
+	size_t c, i;
+
+	for (c = 0; c < a->class_count; c++)
+		total += a->classes[c].count;
+	if ((fill = hs_calloc(a->class_count + 1, sizeof(uint64_t))) == NULL)
+		return nomem(a);
+	if ((pairs = hs_alloc_array(total ? total : 1, sizeof(*pairs))) ==
+	    NULL) {
+		hs_free(fill);
+		return nomem(a);
+	}
+	for (c = 1; c <= a->class_count; c++)
+		fill[c] = fill[c - 1] + a->classes[c - 1].count;
+	for (v = 0; v < s->node_count; v++) {
+		if (a->self[v] == 0)
+			continue;
+		c = a->node_class[v];
+		pairs[fill[c]].id = s->node_id[v];
+		pairs[fill[c]].self = a->self[v];
+		fill[c]++;
+	}
+	if ((*storage = hs_alloc_array(total ? total * 2 : 1,
+	    sizeof(uint32_t))) == NULL) {
+		hs_free(pairs);
+		hs_free(fill);
+		return nomem(a);
+	}
+	for (c = 0, i = 0; c < a->class_count; c++) {
+		struct hs_class *k = &a->classes[c];
+		uint64_t start = fill[c] - k->count, j;
+
+		qsort(pairs + start, k->count, sizeof(*pairs), cmp_id_pair);
+		k->ids = *storage + i;
+		k->id_self = *storage + total + i;
+		for (j = 0; j < k->count; j++) {
+			k->ids[j] = pairs[start + j].id;
+			k->id_self[j] = pairs[start + j].self;
+		}
+		i += k->count;
+	}
+	hs_free(pairs);
+	hs_free(fill);
+	return 0;
+}
+
+/* Class indexes ordered by retained size (largest first), then key. */
+static const struct hs_analysis *order_a;
+
+static int
+cmp_class_retained(const void *x, const void *y)
+{
+	const struct hs_class *p = &order_a->classes[*(const uint32_t *)x];
+	const struct hs_class *q = &order_a->classes[*(const uint32_t *)y];
+
+	if (p->retained != q->retained)
+		return p->retained > q->retained ? -1 : 1;
+	return strcmp(hs_analysis_key(order_a, p->key),
+	    hs_analysis_key(order_a, q->key));
+}
+
+static uint32_t *
+classes_by_retained(struct hs_analysis *a)
+{
+	uint32_t *order;
+	size_t i;
+
+	if ((order = hs_alloc_array(a->class_count + 1, sizeof(*order))) ==
+	    NULL)
+		return NULL;
+	for (i = 0; i < a->class_count; i++)
+		order[i] = (uint32_t)i;
+	order_a = a;
+	qsort(order, a->class_count, sizeof(*order), cmp_class_retained);
+	return order;
+}
+
+static int
+cmp_retainer(const void *x, const void *y)
+{
+	const struct hs_retainer *p = x, *q = y;
+
+	if (p->target != q->target)
+		return p->target < q->target ? -1 : 1;
+	if (p->retained != q->retained)
+		return p->retained > q->retained ? -1 : 1;
+	if (p->count != q->count)
+		return p->count > q->count ? -1 : 1;
+	if (p->source != q->source)
+		return p->source < q->source ? -1 : 1;
+	return p->edge < q->edge ? -1 : p->edge > q->edge;
+}
+
+static int
+cmp_retainer_count(const void *x, const void *y)
+{
+	const struct hs_retainer *p = x, *q = y;
+
+	if (p->count != q->count)
+		return p->count > q->count ? -1 : 1;
+	return cmp_retainer(x, y);
+}
+
+/*
+ * Who holds each large class: (retaining class, edge) groups over every
+ * strong edge into the class's counted objects, with the number of such
+ * edges and the retained size of the objects they reach.  Edges from the
+ * root are left out, as in DevTools' retainers view.
+ */
+static int
+retainers(struct hs_analysis *a, const uint32_t *order)
+{
+	const struct hs_snapshot *s = a->snap;
+	size_t nsel = a->opts.retainer_classes, per = a->opts.retainers_per_class;
+	struct hs_hmap groups;
+	struct hs_retainer *g = NULL, *out = NULL;
+	size_t gcap = 0, i, j, nout = 0;
+	uint8_t *selected;
+	uint32_t v, e;
+	int ret = -1;
+
+	if (nsel > a->class_count)
+		nsel = a->class_count;
+	hs_hmap_init(&groups);
+	if ((selected = hs_calloc(a->class_count + 1, 1)) == NULL)
+		return nomem(a);
+	for (i = 0; i < nsel; i++)
+		selected[order[i]] = 1;
+	for (v = 0; v < s->node_count; v++) {
+		if (v == s->root)
+			continue;
+		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
+			uint32_t t = s->edge_to[e], key[3], id;
+			int added;
+
+			if (!selected[a->node_class[t]] || a->self[t] == 0 ||
+			    HS_EDGE_KIND(s, e) == HS_EK_WEAK)
+				continue;
+			key[0] = a->node_class[t];
+			key[1] = a->node_class[v];
+			if ((key[2] = hs_edge_label(a, e)) == UINT32_MAX)
+				goto oom;
+			id = hs_hmap_intern(&groups, key, sizeof(key), &added);
+			if (id == UINT32_MAX)
+				goto oom;
+			if (added) {
+				if (hs_grow(&g, &gcap, (size_t)id + 1,
+				    sizeof(*g)) == -1)
+					goto oom;
+				g[id].target = key[0];
+				g[id].source = key[1];
+				g[id].edge = key[2];
+				g[id].count = 0;
+				g[id].retained = 0;
+			}
+			g[id].count++;
+			g[id].retained += a->retained[t];
+		}
+	}
+	/* Per class: the best by retained size, then the best by count. */
+	qsort(g, groups.count, sizeof(*g), cmp_retainer);
+	if ((out = hs_alloc_array(groups.count + 1, sizeof(*out))) == NULL)
+		goto oom;
+	for (i = 0; i < groups.count; i = j) {
+		size_t k, taken = 0, first_out = nout;
+
+		for (j = i; j < groups.count && g[j].target == g[i].target; j++)
+			;
+		for (k = i; k < j && taken < per; k++, taken++)
+			out[nout++] = g[k];
+		if (j - i > per) {
+			qsort(g + i + per, j - i - per, sizeof(*g),
+			    cmp_retainer_count);
+			for (k = i + per; k < j && k < i + 2 * per; k++)
+				if (g[k].count > out[nout - 1].count)
+					out[nout++] = g[k];
+		}
+		qsort(out + first_out, nout - first_out, sizeof(*out),
+		    cmp_retainer);
+	}
+	a->retainers = out;
+	a->retainer_count = nout;
+	out = NULL;
+	ret = 0;
+	goto done;
+oom:
+	nomem(a);
+done:
+	hs_free(out);
+	hs_free(g);
+	hs_free(selected);
+	hs_hmap_free(&groups);
+	return ret;
+}
+
+/* One shortest path from a root to the largest object of each top class. */
+static int
+paths(struct hs_analysis *a, const uint32_t *order, const uint32_t *largest)
+{
+	const struct hs_snapshot *s = a->snap;
+	size_t n = a->opts.path_classes, i;
+
+	if (n > a->class_count)
+		n = a->class_count;
+	if ((a->paths = hs_calloc(n + 1, sizeof(*a->paths))) == NULL)
+		return nomem(a);
+	for (i = 0; i < n; i++) {
+		uint32_t c = order[i], x = largest[c], steps = 0, e;
+		struct hs_path *p = &a->paths[a->path_count];
+
+		if (x == UINT32_MAX || a->bfs_edge[x] == UINT32_MAX)
+			continue;
+		for (e = x; e != s->root && steps < 64;
+		    e = hs_edge_source(s, a->bfs_edge[e]))
+			if (a->bfs_edge[e] == UINT32_MAX)
+				break;
+			else
+				steps++;
+		if ((p->steps = hs_alloc_array(steps + 1,
+		    sizeof(*p->steps))) == NULL)
+			return nomem(a);
+		p->cls = c;
+		p->object_id = s->node_id[x];
+		p->retained = a->retained[x];
+		p->len = steps;
+		while (steps > 0) {
+			uint32_t edge = a->bfs_edge[x];
+
+			steps--;
+			p->steps[steps].cls = a->node_class[x];
+			if ((p->steps[steps].edge = hs_edge_label(a, edge)) ==
+			    UINT32_MAX)
+				return nomem(a);
+			x = hs_edge_source(s, edge);
+		}
+		a->path_count++;
+	}
+	return 0;
+}
+
+static int
+cmp_site(const void *x, const void *y)
+{
+	const struct hs_site *p = x, *q = y;
+
+	if (p->retained != q->retained)
+		return p->retained > q->retained ? -1 : 1;
+	if (p->self != q->self)
+		return p->self > q->self ? -1 : 1;
+	if (p->count != q->count)
+		return p->count > q->count ? -1 : 1;
+	if (p->script_id != q->script_id)
+		return p->script_id < q->script_id ? -1 : 1;
+	if (p->line != q->line)
+		return p->line < q->line ? -1 : 1;
+	if (p->column != q->column)
+		return p->column < q->column ? -1 : 1;
+	return p->name < q->name ? -1 : p->name > q->name;
+}
+
+/* A function name as it may appear in a summary. */
+static uint32_t
+function_name(struct hs_analysis *a, const char *p, size_t len)
+{
+	if (p == NULL || len == 0)
+		return hs_hmap_intern(&a->names, "(anonymous)", 11, NULL);
+	if (a->opts.redact != NULL && hs_regex_match(a->opts.redact, p, len))
+		return hs_hmap_intern(&a->names, "(redacted)", 10, NULL);
+	return hs_hmap_intern(&a->names, p, len, NULL);
+}
+
+/* Closures grouped by function name and source location. */
+static int
+closures(struct hs_analysis *a)
+{
+	const struct hs_snapshot *s = a->snap;
+	struct hs_hmap sites;
+	struct hs_site *site = NULL;
+	size_t cap = 0, i;
+	int ret = -1;
+
+	hs_hmap_init(&sites);
+	for (i = 0; i < s->location_count; i++) {
+		const struct hs_location *l = &s->locations[i];
+		uint32_t v = l->node, key[4], id;
+		size_t len;
+		const char *p;
+		int added;
+
+		if (HS_NODE_KIND(s, v) != HS_NK_CLOSURE || a->self[v] == 0)
+			continue;
+		p = hs_snapshot_string(s, s->node_name[v], &len);
+		if ((key[0] = function_name(a, p, len)) == UINT32_MAX)
+			goto oom;
+		key[1] = l->script_id;
+		key[2] = l->line;
+		key[3] = l->column;
+		if ((id = hs_hmap_intern(&sites, key, sizeof(key), &added)) ==
+		    UINT32_MAX)
+			goto oom;
+		if (added) {
+			if (hs_grow(&site, &cap, (size_t)id + 1,
+			    sizeof(*site)) == -1)
+				goto oom;
+			memset(&site[id], 0, sizeof(*site));
+			site[id].name = key[0];
+			site[id].script = UINT32_MAX;
+			site[id].script_id = l->script_id;
+			site[id].line = l->line;
+			site[id].column = l->column;
+		}
+		site[id].count++;
+		site[id].self += a->self[v];
+		site[id].retained += a->retained[v];
+	}
+	qsort(site, sites.count, sizeof(*site), cmp_site);
+	a->closures = site;
+	a->closure_count = sites.count < a->opts.closure_sites ?
+	    sites.count : a->opts.closure_sites;
+	site = NULL;
+	ret = 0;
+	goto out;
+oom:
+	nomem(a);
+out:
+	hs_free(site);
+	hs_hmap_free(&sites);
+	return ret;
+}
+
+static const struct hs_trace_node *
+trace_node(const struct hs_snapshot *s, uint32_t id)
+{
+	size_t lo = 0, hi = s->trace_node_count;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->trace_nodes[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < s->trace_node_count && s->trace_nodes[lo].id == id ?
+	    &s->trace_nodes[lo] : NULL;
+}
+
+/* Live objects by the function that allocated them (allocation traces). */
+static int
+allocations(struct hs_analysis *a)
+{
+	const struct hs_snapshot *s = a->snap;
+	struct hs_site *site;
+	size_t n = s->trace_function_count, i, used = 0;
+	uint32_t v;
+
+	if (s->node_trace == NULL || n == 0 || s->trace_node_count == 0)
+		return 0;
+	if ((site = hs_calloc(n, sizeof(*site))) == NULL)
+		return nomem(a);
+	for (v = 0; v < s->node_count; v++) {
+		const struct hs_trace_node *t;
+
+		if (s->node_trace[v] == 0 || a->self[v] == 0 ||
+		    (t = trace_node(s, s->node_trace[v])) == NULL ||
+		    t->function == UINT32_MAX)
+			continue;
+		site[t->function].count++;
+		site[t->function].self += a->self[v];
+	}
+	for (i = 0; i < n; i++) {
+		const struct hs_trace_function *f = &s->trace_functions[i];
+		size_t len;
+		const char *p;
+
+		if (site[i].count == 0)
+			continue;
+		site[used] = site[i];
+		p = hs_snapshot_string(s, f->name, &len);
+		if ((site[used].name = function_name(a, p, len)) == UINT32_MAX)
+			goto oom;
+		p = hs_snapshot_string(s, f->script_name, &len);
+		if (p == NULL || len == 0)
+			site[used].script = UINT32_MAX;
+		else if ((site[used].script = function_name(a, p, len)) ==
+		    UINT32_MAX)
+			goto oom;
+		site[used].script_id = f->script_id;
+		site[used].line = f->line;
+		site[used].column = f->column;
+		site[used].retained = 0;
+		used++;
+	}
+	qsort(site, used, sizeof(*site), cmp_site);
+	a->allocations = site;
+	a->allocation_count = used < a->opts.allocation_sites ? used :
+	    a->opts.allocation_sites;
+	return 0;
+oom:
+	hs_free(site);
+	return nomem(a);
+}
+
+int
+hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
+{
+	uint32_t *largest = NULL, *order = NULL;
+	size_t i;
+	int ret = -1;
+
+	if (progress)
+		progress(ctx, "classes");
+	if ((largest = hs_alloc_array(a->class_count + 1,
+	    sizeof(uint32_t))) == NULL)
+		return nomem(a);
+	for (i = 0; i < a->class_count; i++)
+		largest[i] = UINT32_MAX;
+	if (class_rows(a, largest) == -1 || class_retained(a) == -1 ||
+	    statistics(a) == -1 || class_ids(a, &a->id_storage) == -1)
+		goto out;
+	if ((order = classes_by_retained(a)) == NULL) {
+		nomem(a);
+		goto out;
+	}
+	if (progress)
+		progress(ctx, "retainers");
+	if (retainers(a, order) == -1 || paths(a, order, largest) == -1 ||
+	    closures(a) == -1 || allocations(a) == -1)
+		goto out;
+	for (i = 0; i < a->class_count; i++)
+		if (a->classes[i].distance == INT64_MAX)
+			a->classes[i].distance = HS_NO_DISTANCE;
+	ret = 0;
+out:
+	hs_free(largest);
+	hs_free(order);
+	return ret;
+}

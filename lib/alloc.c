@@ -1,0 +1,144 @@
+/*
+ * alloc: allocation wrappers with overflow checks and fault injection.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+
+/* Atomic: the input thread allocates too (zstd windows). */
+static atomic_ulong alloc_calls;
+static atomic_ulong alloc_fail_at;
+
+static int
+should_fail(void)
+{
+	unsigned long n = atomic_fetch_add(&alloc_calls, 1) + 1;
+	unsigned long at = atomic_load(&alloc_fail_at);
+
+	return at != 0 && n >= at;
+}
+
+void
+hs_alloc_fail_at(unsigned long n)
+{
+	alloc_calls = 0;
+	alloc_fail_at = n;
+}
+
+void
+hs_alloc_init_from_env(void)
+{
+	const char *s = getenv("HS_FAIL_ALLOC");
+
+	if (s != NULL && *s != '\0')
+		hs_alloc_fail_at(strtoul(s, NULL, 10));
+}
+
+unsigned long
+hs_alloc_count(void)
+{
+	return alloc_calls;
+}
+
+void *
+hs_malloc(size_t size)
+{
+	if (should_fail()) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return malloc(size ? size : 1);
+}
+
+void *
+hs_calloc(size_t nmemb, size_t size)
+{
+	if (should_fail()) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (nmemb == 0 || size == 0)
+		nmemb = size = 1;
+	return calloc(nmemb, size);
+}
+
+void *
+hs_realloc(void *ptr, size_t size)
+{
+	if (should_fail()) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return realloc(ptr, size ? size : 1);
+}
+
+void *
+hs_alloc_array(size_t nmemb, size_t size)
+{
+	if (size != 0 && nmemb > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return hs_malloc(nmemb * size);
+}
+
+void *
+hs_realloc_array(void *ptr, size_t nmemb, size_t size)
+{
+	if (size != 0 && nmemb > SIZE_MAX / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return hs_realloc(ptr, nmemb * size);
+}
+
+char *
+hs_strndup(const char *s, size_t len)
+{
+	char *p = hs_malloc(len + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *
+hs_strdup(const char *s)
+{
+	return hs_strndup(s, strlen(s));
+}
+
+void
+hs_free(void *ptr)
+{
+	free(ptr);
+}
+
+int
+hs_grow(void *arrayp, size_t *capp, size_t need, size_t elsize)
+{
+	void **ap = arrayp;
+	size_t cap = *capp;
+	void *p;
+
+	if (need <= cap)
+		return 0;
+	if (cap < 16)
+		cap = 16;
+	while (cap < need) {
+		if (cap > SIZE_MAX / 2)
+			return -1;
+		cap = need / 2 > cap ? need : cap + cap / 2;
+	}
+	if ((p = hs_realloc_array(*ap, cap, elsize)) == NULL)
+		return -1;
+	*ap = p;
+	*capp = cap;
+	return 0;
+}

@@ -1,0 +1,934 @@
+/*
+ * analyze: DevTools' graph computations over a heap snapshot: DOM state,
+ * page-owned nodes, essential edges, shallow sizes, the dominator tree
+ * (Lengauer-Tarjan, with DevTools' handling of weakly held and unreachable
+ * nodes), retained sizes and distances.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "analyze.h"
+#include "hmap.h"
+#include "regex.h"
+
+/* DOM link states, as V8 writes them in "detachedness". */
+#define DOM_UNKNOWN	0
+#define DOM_ATTACHED	1
+#define DOM_DETACHED	2
+
+#define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
+#define BIT_SET(b, i)	((b)[(i) >> 3] |= (uint8_t)(1u << ((i) & 7)))
+
+int
+hs_analysis_fail(struct hs_analysis *a, const char *msg)
+{
+	snprintf(a->err, sizeof(a->err), "%s", msg);
+	return -1;
+}
+
+static int
+nomem(struct hs_analysis *a)
+{
+	return hs_analysis_fail(a, "out of memory");
+}
+
+static int
+name_is(const struct hs_snapshot *s, uint32_t node, const char *name)
+{
+	size_t len;
+	const char *p = hs_snapshot_string(s, s->node_name[node], &len);
+
+	return p != NULL && len == strlen(name) && memcmp(p, name, len) == 0;
+}
+
+static int
+name_starts(const struct hs_snapshot *s, uint32_t node, const char *prefix)
+{
+	size_t len, n = strlen(prefix);
+	const char *p = hs_snapshot_string(s, s->node_name[node], &len);
+
+	return p != NULL && len >= n && memcmp(p, prefix, n) == 0;
+}
+
+/*
+ * Detachedness, as DevTools' initDetachednessAndClassIndex and
+ * propagateDOMState: native nodes reachable from an attached one are
+ * attached; the rest reachable from a detached one are detached.  Old
+ * snapshots without the field mark native nodes named "Detached ...".
+ */
+static int
+dom_state(struct hs_analysis *a)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t n = s->node_count, i, *stack, top;
+	uint8_t *visited;
+	int pass;
+
+	if ((a->detached = hs_calloc(n, 1)) == NULL)
+		return nomem(a);
+	if (s->node_detached == NULL) {
+		for (i = 0; i < n; i++)
+			if (HS_NODE_KIND(s, i) == HS_NK_NATIVE &&
+			    name_starts(s, i, "Detached "))
+				a->detached[i] = DOM_DETACHED;
+		return 0;
+	}
+	if ((visited = hs_calloc(n, 1)) == NULL)
+		return nomem(a);
+	if ((stack = hs_alloc_array(n, sizeof(*stack))) == NULL) {
+		hs_free(visited);
+		return nomem(a);
+	}
+	/*
+	 * Pass 1 visits the attached nodes (and marks every known node
+	 * visited), pass 2 the detached ones, each depth-first from a stack.
+	 */
+	for (pass = 0; pass < 2; pass++) {
+		uint8_t want = pass == 0 ? DOM_ATTACHED : DOM_DETACHED;
+
+		top = 0;
+		if (pass == 0) {
+			for (i = 0; i < n; i++) {
+				uint8_t st = s->node_detached[i];
+
+				if (st == DOM_UNKNOWN || visited[i])
+					continue;
+				if (HS_NODE_KIND(s, i) != HS_NK_NATIVE) {
+					visited[i] = 1;
+					continue;
+				}
+				a->detached[i] = st;
+				visited[i] = 1;
+				if (st == DOM_ATTACHED)
+					stack[top++] = i;
+			}
+		} else {
+			for (i = n; i-- > 0;)
+				if (a->detached[i] == DOM_DETACHED &&
+				    s->node_detached[i] == DOM_DETACHED)
+					stack[top++] = i;
+		}
+		while (top > 0) {
+			uint32_t v = stack[--top], e;
+
+			if (pass == 1 && a->detached[v] == DOM_ATTACHED)
+				continue;
+			for (e = s->first_edge[v]; e < s->first_edge[v + 1];
+			    e++) {
+				enum hs_edge_kind ek = HS_EDGE_KIND(s, e);
+				uint32_t t = s->edge_to[e];
+
+				if (ek == HS_EK_HIDDEN || ek == HS_EK_WEAK)
+					continue;
+				if (visited[t])
+					continue;
+				visited[t] = 1;
+				if (HS_NODE_KIND(s, t) != HS_NK_NATIVE)
+					continue;
+				a->detached[t] = want;
+				if (top < n)
+					stack[top++] = t;
+			}
+		}
+	}
+	hs_free(stack);
+	hs_free(visited);
+	return 0;
+}
+
+static int
+is_user_root(const struct hs_snapshot *s, uint32_t node)
+{
+	/* JSHeapSnapshot: any non-synthetic node, or the DOM trees root. */
+	return HS_NODE_KIND(s, node) != HS_NK_SYNTHETIC ||
+	    name_is(s, node, "(Document DOM trees)");
+}
+
+/* DevTools' markPageOwnedNodes. */
+static int
+page_owned(struct hs_analysis *a)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t n = s->node_count, root = s->root, *stack, top = 0, e;
+
+	if ((a->page_owned = hs_calloc((n + 7) / 8, 1)) == NULL)
+		return nomem(a);
+	if ((stack = hs_alloc_array(n, sizeof(*stack))) == NULL)
+		return nomem(a);
+	for (e = s->first_edge[root]; e < s->first_edge[root + 1]; e++) {
+		enum hs_edge_kind ek = HS_EDGE_KIND(s, e);
+		uint32_t t = s->edge_to[e];
+
+		if (ek == HS_EK_ELEMENT) {
+			if (!(HS_NODE_KIND(s, t) == HS_NK_SYNTHETIC &&
+			    name_is(s, t, "(Document DOM trees)")))
+				continue;
+		} else if (ek != HS_EK_SHORTCUT) {
+			continue;
+		}
+		if (!BIT_GET(a->page_owned, t) && top < n)
+			stack[top++] = t;
+		BIT_SET(a->page_owned, t);
+	}
+	while (top > 0) {
+		uint32_t v = stack[--top];
+
+		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
+			uint32_t t = s->edge_to[e];
+
+			if (BIT_GET(a->page_owned, t) ||
+			    HS_EDGE_KIND(s, e) == HS_EK_WEAK)
+				continue;
+			BIT_SET(a->page_owned, t);
+			stack[top++] = t;
+		}
+	}
+	hs_free(stack);
+	return 0;
+}
+
+/*
+ * WeakMap entries: V8 names the two internal edges that hold a value
+ * "<n> / part of key (K @k) -> value (V @v) pair in WeakMap (table @t)".
+ * This cache holds, per string, whether the name has that form.
+ */
+struct weakmap_names {
+	struct hs_regex	*re;
+	uint8_t		*checked;
+	uint8_t		*matched;
+};
+
+static const char weakmap_pattern[] =
+    "^\\d+(?<duplicatedPart> / part of key \\(.*? @\\d+\\) -> value "
+    "\\(.*? @\\d+\\) pair in WeakMap \\(table @(?<tableId>\\d+)\\))$";
+
+static int
+weakmap_init(struct hs_analysis *a, struct weakmap_names *w)
+{
+	char err[200];
+	size_t n = (size_t)(a->snap->kept_limit + 7) / 8;
+
+	if ((w->re = hs_regex_new(weakmap_pattern, 0, err, sizeof(err))) ==
+	    NULL)
+		return hs_analysis_fail(a, err);
+	if ((w->checked = hs_calloc(n, 1)) == NULL ||
+	    (w->matched = hs_calloc(n, 1)) == NULL)
+		return nomem(a);
+	return 0;
+}
+
+static void
+weakmap_free(struct weakmap_names *w)
+{
+	hs_regex_free(w->re);
+	hs_free(w->checked);
+	hs_free(w->matched);
+}
+
+/* Returns the name if string i is a WeakMap edge name, else NULL. */
+static const char *
+weakmap_name(const struct hs_snapshot *s, struct weakmap_names *w, uint32_t i,
+    size_t *lenp)
+{
+	const char *p = hs_snapshot_string(s, i, lenp);
+
+	if (p == NULL)
+		return NULL;
+	if (!BIT_GET(w->checked, i)) {
+		BIT_SET(w->checked, i);
+		if (hs_regex_match(w->re, p, *lenp) == 1)
+			BIT_SET(w->matched, i);
+	}
+	return BIT_GET(w->matched, i) ? p : NULL;
+}
+
+/* The table id at the end of a WeakMap edge name. */
+static uint64_t
+weakmap_table(const char *p, size_t len)
+{
+	uint64_t v = 0, mul = 1;
+	size_t i = len - 1;	/* before the closing ")" */
+
+	while (i > 0 && p[i - 1] >= '0' && p[i - 1] <= '9') {
+		i--;
+		v += (uint64_t)(p[i] - '0') * mul;
+		mul *= 10;
+		if (mul > 10000000000000ull)
+			break;
+	}
+	return v;
+}
+
+/* DevTools' computeIsEssentialEdge, for every edge. */
+static int
+essential_edges(struct hs_analysis *a, struct weakmap_names *w,
+    uint8_t **essp)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t n = s->node_count, v, e;
+	uint8_t *ess;
+
+	if ((ess = hs_calloc(((size_t)s->edge_count + 7) / 8, 1)) == NULL)
+		return nomem(a);
+	for (v = 0; v < n; v++) {
+		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
+			enum hs_edge_kind ek = HS_EDGE_KIND(s, e);
+			uint32_t t = s->edge_to[e];
+
+			if (ek == HS_EK_INTERNAL) {
+				size_t len;
+				const char *p = weakmap_name(s, w,
+				    s->edge_name[e], &len);
+
+				if (p != NULL &&
+				    weakmap_table(p, len) == s->node_id[v])
+					continue;
+			}
+			if (ek == HS_EK_WEAK || v == t)
+				continue;
+			if (v != s->root) {
+				if (ek == HS_EK_SHORTCUT)
+					continue;
+				if (BIT_GET(a->page_owned, t) &&
+				    !BIT_GET(a->page_owned, v))
+					continue;
+			}
+			BIT_SET(ess, e);
+		}
+	}
+	*essp = ess;
+	return 0;
+}
+
+/*
+ * DevTools' calculateShallowSizes: hidden and array nodes (and external
+ * string data) owned by exactly one other node give their size to it.
+ * Skipped, as in DevTools, when there are no user roots (a snapshot taken
+ * with internals exposed).
+ */
+static int
+shallow_sizes(struct hs_analysis *a)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t n = s->node_count, i, e, *owners, *work, top = 0;
+	const uint32_t unvisited = UINT32_MAX, multiple = UINT32_MAX - 1;
+
+	if ((a->self = hs_alloc_array(n, sizeof(uint32_t))) == NULL)
+		return nomem(a);
+	memcpy(a->self, s->node_self, (size_t)n * sizeof(uint32_t));
+	a->has_user_roots = 0;
+	for (e = s->first_edge[s->root]; e < s->first_edge[s->root + 1]; e++)
+		if (is_user_root(s, s->edge_to[e]))
+			a->has_user_roots = 1;
+	if (a->opts.raw || !a->has_user_roots)
+		return 0;
+	if (n >= multiple)
+		return hs_analysis_fail(a, "too many nodes");
+	if ((owners = hs_alloc_array(n, sizeof(*owners))) == NULL)
+		return nomem(a);
+	/* Each node enters the work list at most twice. */
+	if ((work = hs_alloc_array((size_t)n * 2, sizeof(*work))) == NULL) {
+		hs_free(owners);
+		return nomem(a);
+	}
+	for (i = 0; i < n; i++) {
+		enum hs_node_kind k = HS_NODE_KIND(s, i);
+
+		if (k == HS_NK_HIDDEN || k == HS_NK_ARRAY ||
+		    (k == HS_NK_NATIVE &&
+		    name_is(s, i, "system / ExternalStringData"))) {
+			owners[i] = unvisited;
+		} else {
+			owners[i] = i;
+			work[top++] = i;
+		}
+	}
+	while (top > 0) {
+		uint32_t id = work[--top], owner = owners[id];
+
+		for (e = s->first_edge[id]; e < s->first_edge[id + 1]; e++) {
+			uint32_t t = s->edge_to[e];
+
+			if (HS_EDGE_KIND(s, e) == HS_EK_WEAK)
+				continue;
+			if (owners[t] == unvisited) {
+				owners[t] = owner;
+				work[top++] = t;
+			} else if (owners[t] != t && owners[t] != owner &&
+			    owners[t] != multiple) {
+				owners[t] = multiple;
+				work[top++] = t;
+			}
+		}
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t o = owners[i];
+
+		if (o == unvisited || o == multiple || o == i)
+			continue;
+		if (HS_NODE_KIND(s, o) == HS_NK_SYNTHETIC || o == s->root)
+			continue;
+		a->self[o] += a->self[i];
+		a->self[i] = 0;
+	}
+	hs_free(work);
+	hs_free(owners);
+	return 0;
+}
+
+/*
+ * The dominator tree, by Lengauer and Tarjan's algorithm (the simple
+ * version), over the essential edges, exactly as DevTools runs it: a
+ * depth-first search from the root in edge order; then searches from
+ * nodes that only weak edges retain, as if the root held them; then the
+ * nodes still unreached (cycles held only by each other), each numbered as
+ * a child of the root.  Retained sizes are summed up the tree.
+ */
+static int
+dominators(struct hs_analysis *a, const uint8_t *ess)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t N = s->node_count, len = N + 1, r = s->root + 1, v, w, u, i;
+	uint32_t *first_pred = NULL, *preds = NULL, *parent = NULL,
+	    *ancestor = NULL, *vertex = NULL, *label = NULL, *semi = NULL,
+	    *dom = NULL, *next_edge = NULL, *bucket = NULL, *stack = NULL;
+	uint32_t nn = 0, e;
+	uint64_t npred = 0;
+	int ret = -1;
+
+	/* Predecessors over essential edges (DevTools' retainers). */
+	if ((first_pred = hs_calloc((size_t)N + 1, sizeof(uint32_t))) == NULL)
+		goto oom;
+	for (e = 0; e < s->edge_count; e++)
+		if (BIT_GET(ess, e)) {
+			first_pred[s->edge_to[e]]++;
+			npred++;
+		}
+	for (i = 0, u = 0; i < N; i++) {
+		uint32_t c = first_pred[i];
+
+		first_pred[i] = u;
+		u += c;
+	}
+	first_pred[N] = u;
+	if ((preds = hs_alloc_array(npred ? npred : 1, sizeof(uint32_t))) ==
+	    NULL)
+		goto oom;
+	/* Fill, keeping each node's retainers in edge order. */
+	if ((next_edge = hs_alloc_array(len, sizeof(uint32_t))) == NULL)
+		goto oom;
+	memcpy(next_edge, first_pred, (size_t)N * sizeof(uint32_t));
+	for (v = 0; v < N; v++)
+		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++)
+			if (BIT_GET(ess, e))
+				preds[next_edge[s->edge_to[e]]++] = v;
+
+	if ((parent = hs_calloc(len, sizeof(uint32_t))) == NULL ||
+	    (ancestor = hs_calloc(len, sizeof(uint32_t))) == NULL ||
+	    (vertex = hs_calloc(len, sizeof(uint32_t))) == NULL ||
+	    (label = hs_calloc(len, sizeof(uint32_t))) == NULL ||
+	    (semi = hs_calloc(len, sizeof(uint32_t))) == NULL ||
+	    (dom = hs_calloc(len, sizeof(uint32_t))) == NULL)
+		goto oom;
+
+	/* Iterative DFS; next_edge[v] is the next edge of v to try. */
+#define DFS(root) do { \
+	uint32_t v_ = (root); \
+	next_edge[v_ - 1] = s->first_edge[v_ - 1]; \
+	while (v_ != 0) { \
+		uint32_t vo_ = v_ - 1, vnext_ = parent[v_]; \
+		if (semi[v_] == 0) { \
+			semi[v_] = ++nn; \
+			vertex[nn] = label[v_] = v_; \
+		} \
+		for (; next_edge[vo_] < s->first_edge[vo_ + 1]; \
+		    next_edge[vo_]++) { \
+			uint32_t e_ = next_edge[vo_], w_; \
+			if (!BIT_GET(ess, e_)) \
+				continue; \
+			w_ = s->edge_to[e_] + 1; \
+			if (semi[w_] == 0) { \
+				parent[w_] = v_; \
+				next_edge[w_ - 1] = s->first_edge[w_ - 1]; \
+				vnext_ = w_; \
+				break; \
+			} \
+		} \
+		v_ = vnext_; \
+	} \
+} while (0)
+
+	DFS(r);
+	a->reachable_count = nn;
+	if (nn < N) {
+		for (v = 1; v <= N; v++) {
+			if (semi[v] == 0 &&
+			    first_pred[v - 1] == first_pred[v]) {
+				parent[v] = r;
+				DFS(v);
+			}
+		}
+	}
+	if (nn < N) {
+		for (v = 1; v <= N; v++) {
+			if (semi[v] == 0) {
+				parent[v] = r;
+				semi[v] = ++nn;
+				vertex[nn] = label[v] = v;
+			}
+		}
+	}
+#undef DFS
+	for (v = 1; v <= N; v++)
+		if (semi[v] <= a->reachable_count)
+			a->reachable_size += s->node_self[v - 1];
+
+	/* next_edge is free now: it becomes the buckets' links. */
+	bucket = next_edge;
+	next_edge = NULL;
+	if ((stack = hs_alloc_array(len, sizeof(uint32_t))) == NULL)
+		goto oom;
+	{
+		uint32_t *head = hs_calloc(len, sizeof(uint32_t));
+
+		if (head == NULL)
+			goto oom;
+		for (i = 0; i < len; i++)
+			bucket[i] = 0;
+		for (i = nn; i >= 2; i--) {
+			uint32_t p, x, sw;
+			int orphan = 1;
+
+			w = vertex[i];
+			for (p = first_pred[w - 1]; p < first_pred[w]; p++) {
+				orphan = 0;
+				v = preds[p] + 1;
+				/* evaluate(v) */
+				if (ancestor[v] == 0) {
+					u = v;
+				} else {
+					/* compress(v), iteratively */
+					uint32_t sp = 0, x2 = v;
+
+					while (ancestor[ancestor[x2]] != 0) {
+						stack[++sp] = x2;
+						x2 = ancestor[x2];
+					}
+					while (sp > 0) {
+						uint32_t y = stack[sp--];
+
+						if (semi[label[ancestor[y]]] <
+						    semi[label[y]])
+							label[y] =
+							    label[ancestor[y]];
+						ancestor[y] =
+						    ancestor[ancestor[y]];
+					}
+					u = label[v];
+				}
+				if (semi[u] < semi[w])
+					semi[w] = semi[u];
+			}
+			if (orphan)
+				semi[w] = semi[r];
+			/* Add w to the bucket of vertex[semi[w]]. */
+			sw = vertex[semi[w]];
+			bucket[w] = head[sw];
+			head[sw] = w;
+			ancestor[w] = parent[w];	/* link */
+			/* Process the bucket of parent[w]. */
+			for (x = head[parent[w]]; x != 0; x = bucket[x]) {
+				uint32_t ux;
+
+				if (ancestor[x] == 0) {
+					ux = x;
+				} else {
+					uint32_t sp = 0, x2 = x;
+
+					while (ancestor[ancestor[x2]] != 0) {
+						stack[++sp] = x2;
+						x2 = ancestor[x2];
+					}
+					while (sp > 0) {
+						uint32_t y = stack[sp--];
+
+						if (semi[label[ancestor[y]]] <
+						    semi[label[y]])
+							label[y] =
+							    label[ancestor[y]];
+						ancestor[y] =
+						    ancestor[ancestor[y]];
+					}
+					ux = label[x];
+				}
+				dom[x] = semi[ux] < semi[x] ? ux : parent[w];
+			}
+			head[parent[w]] = 0;
+		}
+		hs_free(head);
+	}
+	dom[0] = dom[r] = r;
+	for (i = 2; i <= nn; i++) {
+		w = vertex[i];
+		if (dom[w] != vertex[semi[w]])
+			dom[w] = dom[dom[w]];
+	}
+
+	/* Free what is no longer needed before the big result arrays. */
+	hs_free(preds);
+	preds = NULL;
+	hs_free(first_pred);
+	first_pred = NULL;
+	hs_free(ancestor);
+	ancestor = NULL;
+	hs_free(label);
+	label = NULL;
+	hs_free(semi);
+	semi = NULL;
+	hs_free(parent);
+	parent = NULL;
+	hs_free(stack);
+	stack = NULL;
+	hs_free(bucket);
+	bucket = NULL;
+
+	if ((a->dom = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
+	    (a->retained = hs_alloc_array(N, sizeof(uint64_t))) == NULL)
+		goto oom;
+	for (v = 0; v < N; v++) {
+		a->dom[v] = dom[v + 1] - 1;
+		a->retained[v] = a->self[v];
+	}
+	for (i = nn; i > 1; i--) {
+		v = vertex[i] - 1;
+		a->retained[a->dom[v]] += a->retained[v];
+	}
+	ret = 0;
+	goto out;
+oom:
+	nomem(a);
+out:
+	hs_free(first_pred);
+	hs_free(preds);
+	hs_free(parent);
+	hs_free(ancestor);
+	hs_free(vertex);
+	hs_free(label);
+	hs_free(semi);
+	hs_free(dom);
+	hs_free(next_edge);
+	hs_free(bucket);
+	hs_free(stack);
+	return ret;
+}
+
+/* Returns the source node of edge e (binary search in first_edge). */
+uint32_t
+hs_edge_source(const struct hs_snapshot *s, uint32_t e)
+{
+	uint32_t lo = 0, hi = s->node_count;
+
+	/* The last node v with first_edge[v] <= e. */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (s->first_edge[mid] <= e)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Distances, as DevTools' calculateDistances: breadth-first from the user
+ * roots (distance 1), then from the root for everything else (system
+ * objects get a base distance of 100000000 when user roots exist).  Weak
+ * edges are not followed, nor a native context's sloppy_function_map, nor
+ * the descriptor links of map descriptor arrays, nor the first of the two
+ * edges V8 writes for each WeakMap entry.
+ */
+static int
+distances(struct hs_analysis *a, struct weakmap_names *w)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t N = s->node_count, *queue, e, i;
+	size_t qcap, qlen = 0, qpos = 0;
+	struct hs_hmap pending;
+	int32_t *d;
+	int pass, has_user = 0;
+
+	qcap = (size_t)N + (s->first_edge[s->root + 1] -
+	    s->first_edge[s->root]);
+	if ((a->distance = hs_alloc_array(N, sizeof(int32_t))) == NULL ||
+	    (a->bfs_edge = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
+	    (queue = hs_alloc_array(qcap, sizeof(uint32_t))) == NULL)
+		return nomem(a);
+	d = a->distance;
+	for (i = 0; i < N; i++) {
+		d[i] = HS_NO_DISTANCE;
+		a->bfs_edge[i] = UINT32_MAX;
+	}
+	hs_hmap_init(&pending);
+	/* Whether each pending WeakMap pair is present: the hmap holds the
+	 * keys; a parallel byte array holds presence. */
+	{
+		uint8_t *present = NULL;
+		size_t present_cap = 0;
+
+		/*
+		 * Like DevTools, a user root held by two root edges is
+		 * queued twice (which matters only to the WeakMap rule).
+		 */
+		for (e = s->first_edge[s->root];
+		    e < s->first_edge[s->root + 1]; e++) {
+			uint32_t t = s->edge_to[e];
+
+			if (is_user_root(s, t)) {
+				queue[qlen++] = t;
+				d[t] = 1;
+				a->bfs_edge[t] = e;
+				has_user = 1;
+			}
+		}
+		for (pass = 0; pass < 2; pass++) {
+			if (pass == 1) {
+				d[s->root] = has_user ?
+				    HS_BASE_SYSTEM_DISTANCE : 0;
+				qlen = qpos = 0;
+				queue[qlen++] = s->root;
+			}
+			while (qpos < qlen) {
+				uint32_t v = queue[qpos++];
+				int32_t dist = d[v] + 1;
+				enum hs_node_kind vk = HS_NODE_KIND(s, v);
+				int native_ctx = vk == HS_NK_HIDDEN &&
+				    name_is(s, v, "system / NativeContext");
+				int map_desc = vk == HS_NK_ARRAY &&
+				    name_is(s, v, "(map descriptors)");
+
+				for (e = s->first_edge[v];
+				    e < s->first_edge[v + 1]; e++) {
+					enum hs_edge_kind ek =
+					    HS_EDGE_KIND(s, e);
+					uint32_t t = s->edge_to[e];
+
+					if (ek == HS_EK_WEAK)
+						continue;
+					if (d[t] != HS_NO_DISTANCE)
+						continue;
+					if (native_ctx && ek != HS_EK_ELEMENT &&
+					    ek != HS_EK_HIDDEN) {
+						size_t l;
+						const char *p =
+						    hs_snapshot_string(s,
+						    s->edge_name[e], &l);
+
+						if (p != NULL && l == 19 &&
+						    memcmp(p,
+						    "sloppy_function_map",
+						    19) == 0)
+							continue;
+					}
+					if (map_desc) {
+						int64_t idx = -1;
+
+						if (ek == HS_EK_ELEMENT ||
+						    ek == HS_EK_HIDDEN) {
+							idx = s->edge_name[e];
+						} else {
+							/* parseInt of the name */
+							size_t l, k;
+							const char *p =
+							    hs_snapshot_string(
+							    s, s->edge_name[e],
+							    &l);
+
+							if (p != NULL && l > 0 &&
+							    p[0] >= '0' &&
+							    p[0] <= '9') {
+								idx = 0;
+								for (k = 0; k < l &&
+								    k < 15 &&
+								    p[k] >= '0' &&
+								    p[k] <= '9';
+								    k++)
+									idx = idx * 10 +
+									    (p[k] - '0');
+							}
+						}
+						if (idx >= 2 && idx % 3 == 1)
+							continue;
+					} else if (ek == HS_EK_INTERNAL) {
+						size_t l, k;
+						const char *p = weakmap_name(s,
+						    w, s->edge_name[e], &l);
+
+						if (p != NULL) {
+							uint32_t id;
+							int added;
+
+							for (k = 0; k < l &&
+							    p[k] >= '0' &&
+							    p[k] <= '9'; k++)
+								;
+							id = hs_hmap_intern(
+							    &pending, p + k,
+							    l - k, &added);
+							if (id == UINT32_MAX ||
+							    hs_grow(&present,
+							    &present_cap,
+							    (size_t)id + 1, 1) ==
+							    -1) {
+								hs_free(present);
+								hs_hmap_free(
+								    &pending);
+								hs_free(queue);
+								return nomem(a);
+							}
+							if (added)
+								present[id] = 0;
+							if (!present[id]) {
+								present[id] = 1;
+								continue;
+							}
+							present[id] = 0;
+						}
+					}
+					d[t] = dist;
+					a->bfs_edge[t] = e;
+					queue[qlen++] = t;
+				}
+			}
+		}
+		hs_free(present);
+	}
+	hs_hmap_free(&pending);
+	hs_free(queue);
+	return 0;
+}
+
+int
+hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
+{
+	struct weakmap_names w;
+	uint8_t *ess = NULL;
+	int ret = -1;
+
+	memset(&w, 0, sizeof(w));
+	if (progress)
+		progress(ctx, "dominators");
+	if (dom_state(a) == -1 || page_owned(a) == -1 ||
+	    weakmap_init(a, &w) == -1 || essential_edges(a, &w, &ess) == -1 ||
+	    shallow_sizes(a) == -1)
+		goto out;
+	if (dominators(a, ess) == -1)
+		goto out;
+	hs_free(ess);
+	ess = NULL;
+	if (progress)
+		progress(ctx, "distances");
+	if (distances(a, &w) == -1)
+		goto out;
+	ret = 0;
+out:
+	hs_free(ess);
+	weakmap_free(&w);
+	return ret;
+}
+
+struct hs_analysis *
+hs_analysis_new(const struct hs_snapshot *s,
+    const struct hs_analysis_options *opts)
+{
+	struct hs_analysis *a;
+
+	if ((a = hs_calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	a->snap = s;
+	a->opts = *opts;
+	hs_hmap_init(&a->names);
+	hs_hmap_init(&a->keys);
+	hs_hmap_init(&a->labels);
+	return a;
+}
+
+/* Whether the snapshot comes from a browser (it has DOM trees). */
+static int
+is_browser(const struct hs_snapshot *s)
+{
+	uint32_t e;
+
+	for (e = s->first_edge[s->root]; e < s->first_edge[s->root + 1]; e++)
+		if (HS_NODE_KIND(s, s->edge_to[e]) == HS_NK_SYNTHETIC &&
+		    name_is(s, s->edge_to[e], "(Document DOM trees)"))
+			return 1;
+	return 0;
+}
+
+int
+hs_analysis_run(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
+{
+	a->is_browser = is_browser(a->snap);
+	if (hs_analyze_graph(a, progress, ctx) == -1)
+		return -1;
+	if (progress)
+		progress(ctx, "classes");
+	if (hs_classify(a) == -1)
+		return -1;
+	return hs_aggregate(a, progress, ctx);
+}
+
+const char *
+hs_analysis_error(const struct hs_analysis *a)
+{
+	return a->err;
+}
+
+const char *
+hs_analysis_name(const struct hs_analysis *a, uint32_t id)
+{
+	return hs_hmap_key(&a->names, id, NULL);
+}
+
+const char *
+hs_analysis_key(const struct hs_analysis *a, uint32_t id)
+{
+	return hs_hmap_key(&a->keys, id, NULL);
+}
+
+const char *
+hs_analysis_label(const struct hs_analysis *a, uint32_t id)
+{
+	return hs_hmap_key(&a->labels, id, NULL);
+}
+
+void
+hs_analysis_free(struct hs_analysis *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	hs_free(a->self);
+	hs_free(a->detached);
+	hs_free(a->page_owned);
+	hs_free(a->dom);
+	hs_free(a->retained);
+	hs_free(a->distance);
+	hs_free(a->bfs_edge);
+	hs_free(a->node_class);
+	hs_hmap_free(&a->names);
+	hs_hmap_free(&a->keys);
+	hs_hmap_free(&a->labels);
+	hs_free(a->classes);
+	hs_free(a->id_storage);
+	hs_free(a->retainers);
+	for (i = 0; i < a->path_count; i++)
+		hs_free(a->paths[i].steps);
+	hs_free(a->paths);
+	hs_free(a->closures);
+	hs_free(a->allocations);
+	hs_free(a);
+}

@@ -1,0 +1,169 @@
+/*
+ * analyze: what Chrome DevTools computes from a heap snapshot, computed the
+ * same way: DOM detachedness, shallow sizes, the dominator tree over the
+ * essential edges, retained sizes, distances, class names (plain objects
+ * named by shape), the Summary view's per-class aggregates and the
+ * Statistics view, plus what hs adds for leak hunting: retainers per
+ * class, retainer paths, closures by location, allocation sites and object
+ * ids per class.
+ *
+ * DevTools' front_end/entrypoints/heap_snapshot_worker/HeapSnapshot.ts is
+ * the reference; each rule is described in man/hs-summary.5.
+ *
+ *	a = hs_analysis_new(snap, &opts);	// borrows snap
+ *	if (hs_analysis_run(a, progress, ctx) == -1) ... hs_analysis_error(a)
+ *	... read a->classes etc ...
+ *	hs_analysis_free(a);
+ */
+#ifndef HS_ANALYZE_H
+#define HS_ANALYZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hmap.h"
+#include "snapshot.h"
+
+struct hs_regex;
+
+/* Distances as DevTools reports them. */
+#define HS_NO_DISTANCE		(-5)
+#define HS_BASE_SYSTEM_DISTANCE	100000000
+
+struct hs_analysis_options {
+	int		 raw;		/* raw self sizes, no shape names */
+	struct hs_regex	*redact;	/* names matching it are dropped */
+	size_t		 retainer_classes;	/* classes given retainers */
+	size_t		 retainers_per_class;
+	size_t		 path_classes;	/* classes given a retainer path */
+	size_t		 closure_sites;	/* closure rows kept */
+	size_t		 allocation_sites;
+};
+
+struct hs_class {
+	uint32_t	 name;		/* id in a->names */
+	uint32_t	 key;		/* id in a->keys */
+	int		 has_location;
+	uint32_t	 script_id, line, column;
+	uint64_t	 count;
+	uint64_t	 self;		/* DevTools' shallow size */
+	uint64_t	 raw_self;	/* the file's self_size */
+	uint64_t	 retained;	/* without double counting */
+	uint64_t	 max_retained;	/* largest single object */
+	int64_t		 distance;	/* minimum */
+	uint64_t	 detached;
+	uint32_t	 max_id;
+	/* Object ids of the counted objects, ascending, and their sizes. */
+	uint32_t	*ids;
+	uint32_t	*id_self;
+};
+
+struct hs_retainer {
+	uint32_t	 target;	/* class index */
+	uint32_t	 source;	/* class index */
+	uint32_t	 edge;		/* id in a->labels */
+	uint64_t	 count;
+	uint64_t	 retained;
+};
+
+struct hs_path_step {
+	uint32_t	 cls;		/* class index */
+	uint32_t	 edge;		/* label id of the edge into this node,
+					 * UINT32_MAX for the first step */
+};
+
+struct hs_path {
+	uint32_t	 cls;		/* the class the path leads to */
+	uint32_t	 object_id;
+	uint64_t	 retained;
+	size_t		 len;
+	struct hs_path_step *steps;	/* from the root's child to the object */
+};
+
+struct hs_site {
+	uint32_t	 name;		/* id in a->names */
+	uint32_t	 script;	/* id in a->names (allocation sites) */
+	uint32_t	 script_id, line, column;
+	uint64_t	 count;
+	uint64_t	 self;
+	uint64_t	 retained;
+};
+
+struct hs_statistics {
+	uint64_t	 total, native, typed_arrays, v8heap, code, strings,
+			 js_arrays, system;
+};
+
+struct hs_analysis {
+	const struct hs_snapshot *snap;
+	struct hs_analysis_options opts;
+
+	/* Per node. */
+	uint32_t	*self;		/* shallow size used (DevTools' or raw) */
+	uint8_t		*detached;	/* DOM link state, 0..3 */
+	uint8_t		*page_owned;	/* bitmap */
+	uint32_t	*dom;		/* immediate dominator */
+	uint64_t	*retained;
+	int32_t		*distance;
+	uint32_t	*bfs_edge;	/* edge that first reached the node */
+	uint32_t	*node_class;
+
+	/* Interned display strings (class names, labels, script names). */
+	struct hs_hmap	 names;
+	struct hs_hmap	 keys;
+	struct hs_hmap	 labels;
+
+	struct hs_class	*classes;
+	size_t		 class_count, class_cap;
+	uint32_t	*id_storage;	/* backs classes[].ids and id_self */
+	struct hs_statistics stats;
+	struct hs_retainer *retainers;	/* grouped by target, best first */
+	size_t		 retainer_count;
+	struct hs_path	*paths;
+	size_t		 path_count;
+	struct hs_site	*closures;
+	size_t		 closure_count;
+	struct hs_site	*allocations;
+	size_t		 allocation_count;
+
+	uint64_t	 total_size;	/* root retained + extra native */
+	uint64_t	 raw_self_total;
+	uint64_t	 reachable_size;
+	uint32_t	 reachable_count;
+	uint32_t	 max_id, max_js_id;
+	int		 has_user_roots;
+	int		 is_browser;
+
+	char		 err[256];
+};
+
+/* Which phase is running, for progress lines. */
+typedef void (*hs_progress_fn)(void *ctx, const char *phase);
+
+struct hs_analysis *hs_analysis_new(const struct hs_snapshot *,
+		    const struct hs_analysis_options *);
+/* Returns 0, or -1 with a message in hs_analysis_error(). */
+int		 hs_analysis_run(struct hs_analysis *, hs_progress_fn, void *);
+const char	*hs_analysis_error(const struct hs_analysis *);
+void		 hs_analysis_free(struct hs_analysis *);
+
+/* The display text of an interned id. */
+const char	*hs_analysis_name(const struct hs_analysis *, uint32_t id);
+const char	*hs_analysis_key(const struct hs_analysis *, uint32_t id);
+const char	*hs_analysis_label(const struct hs_analysis *, uint32_t id);
+
+/* Internal steps, in analyze.c, classify.c and aggregate.c. */
+int		 hs_analyze_graph(struct hs_analysis *, hs_progress_fn, void *);
+int		 hs_classify(struct hs_analysis *);
+int		 hs_aggregate(struct hs_analysis *, hs_progress_fn, void *);
+int		 hs_analysis_fail(struct hs_analysis *, const char *msg);
+
+/* Helpers shared by the steps. */
+int		 hs_name_is_identifier(const char *s, size_t len);
+/* Whether a name must be left out: not an identifier or redacted. */
+int		 hs_name_is_private(const struct hs_analysis *, const char *s,
+		    size_t len);
+uint32_t	 hs_edge_label(struct hs_analysis *, uint32_t edge);
+uint32_t	 hs_edge_source(const struct hs_snapshot *, uint32_t edge);
+
+#endif

@@ -1,0 +1,364 @@
+/*
+ * input: read-ahead on a second thread, with zstd decompression there too,
+ * so that the parser on the first core never waits for the disk or the
+ * decompressor.  A ring of large buffers passes between the two threads.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "alloc.h"
+#include "input.h"
+#include "zstdio.h"
+
+#define NBUF		3
+#define BUFSIZE		(4u << 20)
+#define RAWSIZE		(1u << 20)
+
+struct buffer {
+	unsigned char	*data;
+	size_t		 len;
+	int		 ready;		/* filled, waiting for the consumer */
+};
+
+struct hs_input {
+	int		 fd;
+	int		 own_fd;
+	int		 compressed;
+	int64_t		 file_size;
+	struct hs_zdec	*zdec;
+	unsigned char	*raw;		/* compressed bytes not yet decoded */
+	size_t		 rawlen, rawpos;
+	unsigned char	 head[4];
+	size_t		 headlen;
+
+	pthread_t	 thread;
+	int		 thread_started;
+	pthread_mutex_t	 lock;
+	pthread_cond_t	 cond;
+	struct buffer	 buf[NBUF];
+	unsigned	 prod, cons;	/* next buffer to fill, to hand out */
+	int		 holding;	/* consumer holds buf[cons - 1] */
+	int		 eof;		/* producer finished (end or error) */
+	int		 failed;
+	int		 stop;
+	uint64_t	 raw_bytes;
+	char		 err[256];
+};
+
+static ssize_t
+read_some(struct hs_input *in, void *p, size_t n)
+{
+	ssize_t r;
+	int old;
+
+	/* read() is the one place the producer may be cancelled. */
+	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+	do {
+		r = read(in->fd, p, n);
+	} while (r == -1 && errno == EINTR);
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	if (r > 0) {
+		pthread_mutex_lock(&in->lock);
+		in->raw_bytes += (uint64_t)r;
+		pthread_mutex_unlock(&in->lock);
+	}
+	return r;
+}
+
+/* Fills b; returns 0 with b->len == 0 at end of input, -1 on error. */
+static int
+fill_plain(struct hs_input *in, struct buffer *b)
+{
+	ssize_t r;
+
+	b->len = 0;
+	if (in->headlen > 0) {
+		memcpy(b->data, in->head, in->headlen);
+		b->len = in->headlen;
+		in->headlen = 0;
+	}
+	while (b->len < BUFSIZE) {
+		r = read_some(in, b->data + b->len, BUFSIZE - b->len);
+		if (r == -1) {
+			snprintf(in->err, sizeof(in->err), "read error: %s",
+			    strerror(errno));
+			return -1;
+		}
+		if (r == 0)
+			break;
+		b->len += (size_t)r;
+	}
+	return 0;
+}
+
+static int
+fill_zstd(struct hs_input *in, struct buffer *b)
+{
+	size_t used, outlen;
+	ssize_t r;
+
+	b->len = 0;
+	while (b->len < BUFSIZE) {
+		if (in->rawpos == in->rawlen) {
+			in->rawpos = in->rawlen = 0;
+			if (in->headlen > 0) {
+				memcpy(in->raw, in->head, in->headlen);
+				in->rawlen = in->headlen;
+				in->headlen = 0;
+			} else {
+				r = read_some(in, in->raw, RAWSIZE);
+				if (r == -1) {
+					snprintf(in->err, sizeof(in->err),
+					    "read error: %s", strerror(errno));
+					return -1;
+				}
+				if (r == 0) {
+					if (!hs_zdec_finished(in->zdec)) {
+						snprintf(in->err,
+						    sizeof(in->err),
+						    "truncated zstd frame");
+						return -1;
+					}
+					return 0;
+				}
+				in->rawlen = (size_t)r;
+			}
+		}
+		if (hs_zdec_run(in->zdec, in->raw + in->rawpos,
+		    in->rawlen - in->rawpos, &used, b->data + b->len,
+		    BUFSIZE - b->len, &outlen) == -1) {
+			snprintf(in->err, sizeof(in->err), "%s",
+			    hs_zdec_error(in->zdec));
+			return -1;
+		}
+		in->rawpos += used;
+		b->len += outlen;
+	}
+	return 0;
+}
+
+static void *
+producer(void *arg)
+{
+	struct hs_input *in = arg;
+	struct buffer *b;
+	int old, r;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	for (;;) {
+		pthread_mutex_lock(&in->lock);
+		b = &in->buf[in->prod % NBUF];
+		while (!in->stop && (b->ready ||
+		    (in->holding && (in->cons - 1) % NBUF == in->prod % NBUF)))
+			pthread_cond_wait(&in->cond, &in->lock);
+		if (in->stop) {
+			pthread_mutex_unlock(&in->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&in->lock);
+
+		r = in->compressed ? fill_zstd(in, b) : fill_plain(in, b);
+
+		pthread_mutex_lock(&in->lock);
+		if (r == -1) {
+			in->failed = 1;
+			in->eof = 1;
+		} else if (b->len == 0) {
+			in->eof = 1;
+		} else {
+			b->ready = 1;
+			in->prod++;
+		}
+		pthread_cond_broadcast(&in->cond);
+		r = in->eof;
+		pthread_mutex_unlock(&in->lock);
+		if (r)
+			return NULL;
+	}
+}
+
+/* Reads up to 4 bytes to recognise the format; they are replayed later. */
+static int
+read_head(struct hs_input *in)
+{
+	ssize_t r;
+
+	while (in->headlen < sizeof(in->head)) {
+		do {
+			r = read(in->fd, in->head + in->headlen,
+			    sizeof(in->head) - in->headlen);
+		} while (r == -1 && errno == EINTR);
+		if (r == -1) {
+			snprintf(in->err, sizeof(in->err), "read error: %s",
+			    strerror(errno));
+			return -1;
+		}
+		if (r == 0)
+			break;
+		in->headlen += (size_t)r;
+		in->raw_bytes += (uint64_t)r;
+	}
+	return 0;
+}
+
+struct hs_input *
+hs_input_open(const char *path, char *err, size_t errlen)
+{
+	struct hs_input *in;
+	struct stat st;
+	int i;
+
+	if ((in = hs_calloc(1, sizeof(*in))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	in->file_size = -1;
+	if (strcmp(path, "-") == 0) {
+		in->fd = STDIN_FILENO;
+	} else {
+		if ((in->fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+			snprintf(err, errlen, "%s", strerror(errno));
+			hs_free(in);
+			return NULL;
+		}
+		in->own_fd = 1;
+	}
+	if (fstat(in->fd, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(err, errlen, "is a directory");
+			goto fail;
+		}
+		if (S_ISREG(st.st_mode))
+			in->file_size = st.st_size;
+	}
+	if (read_head(in) == -1) {
+		snprintf(err, errlen, "%s", in->err);
+		goto fail;
+	}
+	if (hs_gzip_magic(in->head, in->headlen)) {
+		snprintf(err, errlen, "byte 0: gzip-compressed input is not "
+		    "read directly; pipe it through zcat");
+		goto fail;
+	}
+	if (hs_zstd_magic(in->head, in->headlen)) {
+		in->compressed = 1;
+		if ((in->zdec = hs_zdec_new()) == NULL ||
+		    (in->raw = hs_malloc(RAWSIZE)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
+	for (i = 0; i < NBUF; i++) {
+		if ((in->buf[i].data = hs_malloc(BUFSIZE)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+	}
+	pthread_mutex_init(&in->lock, NULL);
+	pthread_cond_init(&in->cond, NULL);
+	if (pthread_create(&in->thread, NULL, producer, in) != 0) {
+		snprintf(err, errlen, "cannot start the reader thread");
+		pthread_mutex_destroy(&in->lock);
+		pthread_cond_destroy(&in->cond);
+		goto fail;
+	}
+	in->thread_started = 1;
+	return in;
+fail:
+	for (i = 0; i < NBUF; i++)
+		hs_free(in->buf[i].data);
+	hs_free(in->raw);
+	hs_zdec_free(in->zdec);
+	if (in->own_fd)
+		close(in->fd);
+	hs_free(in);
+	return NULL;
+}
+
+int
+hs_input_next(struct hs_input *in, const unsigned char **bufp, size_t *lenp)
+{
+	struct buffer *b;
+
+	pthread_mutex_lock(&in->lock);
+	if (in->holding) {
+		in->buf[(in->cons - 1) % NBUF].ready = 0;
+		in->holding = 0;
+		pthread_cond_broadcast(&in->cond);
+	}
+	b = &in->buf[in->cons % NBUF];
+	while (!b->ready && !in->eof)
+		pthread_cond_wait(&in->cond, &in->lock);
+	if (!b->ready) {
+		int failed = in->failed;
+
+		pthread_mutex_unlock(&in->lock);
+		return failed ? -1 : 0;
+	}
+	in->cons++;
+	in->holding = 1;
+	pthread_mutex_unlock(&in->lock);
+	*bufp = b->data;
+	*lenp = b->len;
+	return 1;
+}
+
+const char *
+hs_input_error(const struct hs_input *in)
+{
+	return in->err;
+}
+
+int
+hs_input_compressed(const struct hs_input *in)
+{
+	return in->compressed;
+}
+
+int64_t
+hs_input_file_size(const struct hs_input *in)
+{
+	return in->file_size;
+}
+
+uint64_t
+hs_input_raw_bytes(const struct hs_input *in)
+{
+	uint64_t n;
+
+	pthread_mutex_lock((pthread_mutex_t *)&in->lock);
+	n = in->raw_bytes;
+	pthread_mutex_unlock((pthread_mutex_t *)&in->lock);
+	return n;
+}
+
+void
+hs_input_close(struct hs_input *in)
+{
+	int i;
+
+	if (in == NULL)
+		return;
+	if (in->thread_started) {
+		pthread_mutex_lock(&in->lock);
+		in->stop = 1;
+		pthread_cond_broadcast(&in->cond);
+		pthread_mutex_unlock(&in->lock);
+		pthread_cancel(in->thread);
+		pthread_join(in->thread, NULL);
+		pthread_mutex_destroy(&in->lock);
+		pthread_cond_destroy(&in->cond);
+	}
+	for (i = 0; i < NBUF; i++)
+		hs_free(in->buf[i].data);
+	hs_free(in->raw);
+	hs_zdec_free(in->zdec);
+	if (in->own_fd)
+		close(in->fd);
+	hs_free(in);
+}

@@ -1,0 +1,43 @@
+/*
+ * input: a byte stream from a file or standard input, read ahead and
+ * decompressed on a second thread.
+ *
+ * hs_input_open() takes a path, or "-" for standard input.  A stream that
+ * starts with the zstd magic is decompressed (frames may be concatenated);
+ * one that starts with the gzip magic is refused with a hint.  The consumer
+ * calls hs_input_next() for each chunk; a chunk stays valid until the next
+ * call.  Chunks are large (megabytes), which is what yajl wants.
+ *
+ *	in = hs_input_open(path, err, sizeof(err));
+ *	while ((r = hs_input_next(in, &buf, &len)) == 1)
+ *		consume(buf, len);
+ *	if (r == -1) report(hs_input_error(in));
+ *	hs_input_close(in);
+ *
+ * Errors never quote input bytes.
+ */
+#ifndef HS_INPUT_H
+#define HS_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hs_input;
+
+/* Returns NULL with a message in err on failure (no such file, ...). */
+struct hs_input	*hs_input_open(const char *path, char *err, size_t errlen);
+/* 1: a chunk; 0: end of input; -1: error (hs_input_error()). */
+int		 hs_input_next(struct hs_input *, const unsigned char **buf,
+		    size_t *len);
+const char	*hs_input_error(const struct hs_input *);
+/* Whether the stream was zstd-compressed. */
+int		 hs_input_compressed(const struct hs_input *);
+/* Size of a regular file in bytes, or -1 when unknown (a pipe). */
+int64_t		 hs_input_file_size(const struct hs_input *);
+/* Bytes read from the file so far (compressed bytes if compressed). */
+uint64_t	 hs_input_raw_bytes(const struct hs_input *);
+void		 hs_input_close(struct hs_input *);
+
+/* Reads whole small files (summaries are read this way too). */
+
+#endif

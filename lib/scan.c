@@ -1,0 +1,426 @@
+/*
+ * scan: strict, fast scanners for arrays of integers and of strings.
+ */
+#include <string.h>
+
+#include "alloc.h"
+#include "scan.h"
+
+enum { S_FIRST, S_VALUE, S_NUMBER, S_ZERO, S_AFTER };
+
+#define IS_WS(c)	((c) == ' ' || (c) == '\n' || (c) == '\r' || (c) == '\t')
+#define IS_DIGIT(c)	((unsigned)((c) - '0') < 10)
+
+void
+hs_intscan_init(struct hs_intscan *s, hs_int_sink sink, void *ctx)
+{
+	s->state = 0;
+	s->value = 0;
+	s->count = 0;
+	s->nbatch = 0;
+	s->err = NULL;
+	s->err_offset = 0;
+	s->state = S_FIRST;
+	s->sink = sink;
+	s->ctx = ctx;
+}
+
+static int
+int_fail(struct hs_intscan *s, const char *msg, uint64_t off)
+{
+	s->err = msg;
+	s->err_offset = off;
+	return -1;
+}
+
+static int
+flush(struct hs_intscan *s)
+{
+	size_t n = s->nbatch, bad = 0;
+
+	s->nbatch = 0;
+	if (n > 0 && s->sink(s->ctx, s->batch, n, &bad) == -1) {
+		s->err = NULL;
+		s->err_offset = s->batch_off[bad < n ? bad : n - 1];
+		return -1;
+	}
+	return 0;
+}
+
+int
+hs_intscan_run(struct hs_intscan *s, const unsigned char *buf, size_t len,
+    uint64_t off, size_t *used)
+{
+	const unsigned char *p = buf, *end = buf + len;
+	uint64_t v = s->value;
+	int st = s->state;
+	unsigned c;
+
+	while (p < end) {
+		switch (st) {
+		case S_NUMBER:
+			while (p < end && IS_DIGIT(*p)) {
+				v = v * 10 + (unsigned)(*p - '0');
+				if (v > UINT32_MAX)
+					return int_fail(s, "number out of "
+					    "range (over 4294967295)",
+					    off + (uint64_t)(p - buf));
+				p++;
+			}
+			if (p == end)
+				break;
+			/* FALLTHROUGH */
+		case S_ZERO:
+			c = *p;
+			if (st == S_ZERO && IS_DIGIT(c))
+				return int_fail(s, "invalid number (leading "
+				    "zero)", off + (uint64_t)(p - buf));
+			if (c == '.' || c == 'e' || c == 'E')
+				return int_fail(s, "expected an integer",
+				    off + (uint64_t)(p - buf));
+			s->batch_off[s->nbatch] = s->value_off;
+			s->batch[s->nbatch++] = (uint32_t)v;
+			s->count++;
+			if (s->nbatch == HS_SCAN_BATCH && flush(s) == -1)
+				return -1;
+			st = S_AFTER;
+			break;
+		case S_AFTER:
+			c = *p++;
+			if (c == ',') {
+				st = S_VALUE;
+			} else if (c == ']') {
+				s->state = S_AFTER;
+				*used = (size_t)(p - buf);
+				if (flush(s) == -1)
+					return -1;
+				return 1;
+			} else if (!IS_WS(c)) {
+				return int_fail(s, "expected ',' or ']'",
+				    off + (uint64_t)(p - 1 - buf));
+			}
+			break;
+		default:	/* S_FIRST, S_VALUE */
+			c = *p++;
+			if (c >= '1' && c <= '9') {
+				v = c - '0';
+				st = S_NUMBER;
+				s->value_off = off + (uint64_t)(p - 1 - buf);
+			} else if (c == '0') {
+				v = 0;
+				st = S_ZERO;
+				s->value_off = off + (uint64_t)(p - 1 - buf);
+			} else if (c == ']' && st == S_FIRST) {
+				s->state = S_AFTER;
+				*used = (size_t)(p - buf);
+				return 1;
+			} else if (c == '-') {
+				return int_fail(s, "expected a non-negative "
+				    "integer", off + (uint64_t)(p - 1 - buf));
+			} else if (!IS_WS(c)) {
+				return int_fail(s, st == S_FIRST ?
+				    "expected a number or ']'" :
+				    "expected a number",
+				    off + (uint64_t)(p - 1 - buf));
+			}
+			break;
+		}
+	}
+	s->state = st;
+	s->value = v;
+	*used = len;
+	return 0;
+}
+
+/* String scanner states. */
+enum { T_FIRST, T_VALUE, T_STRING, T_ESCAPE, T_HEX, T_AFTER };
+
+/* 1 for bytes that need no attention inside a string. */
+static unsigned char plain[256];
+
+int
+hs_strscan_init(struct hs_strscan *s, size_t keep_max, hs_str_want want,
+    hs_str_sink sink, void *ctx)
+{
+	int c;
+
+	if (!plain['a'])
+		for (c = 0x20; c < 0x80; c++)
+			plain[c] = c != '"' && c != '\\';
+	memset(s, 0, sizeof(*s));
+	s->state = T_FIRST;
+	s->keep_max = keep_max;
+	s->want = want;
+	s->sink = sink;
+	s->ctx = ctx;
+	if ((s->cur = hs_malloc(keep_max + 4)) == NULL)
+		return -1;
+	return 0;
+}
+
+void
+hs_strscan_free(struct hs_strscan *s)
+{
+	hs_free(s->cur);
+	s->cur = NULL;
+}
+
+static int
+str_fail(struct hs_strscan *s, const char *msg, uint64_t off)
+{
+	s->err = msg;
+	s->err_offset = off;
+	return -1;
+}
+
+/* Appends kept bytes, cutting on a character boundary at keep_max. */
+static void
+keep_bytes(struct hs_strscan *s, const unsigned char *p, size_t n)
+{
+	size_t room;
+
+	if (!s->keep || s->truncated)
+		return;
+	room = s->keep_max - s->curlen;
+	if (n > room) {
+		n = room;
+		/* Do not end on a partial UTF-8 sequence. */
+		while (n > 0 && (p[n] & 0xc0) == 0x80)
+			n--;
+		s->truncated = 1;
+	}
+	memcpy(s->cur + s->curlen, p, n);
+	s->curlen += n;
+}
+
+static void
+keep_codepoint(struct hs_strscan *s, uint32_t cp)
+{
+	unsigned char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (unsigned char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (unsigned char)(0xc0 | cp >> 6);
+		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (unsigned char)(0xe0 | cp >> 12);
+		u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (unsigned char)(0xf0 | cp >> 18);
+		u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	if (s->keep && !s->truncated && s->curlen + n > s->keep_max) {
+		s->truncated = 1;
+		return;
+	}
+	keep_bytes(s, u, n);
+}
+
+/* A lone surrogate is kept as U+FFFD. */
+static void
+flush_high(struct hs_strscan *s)
+{
+	if (s->high) {
+		keep_codepoint(s, 0xfffd);
+		s->high = 0;
+	}
+}
+
+/* After a cut, drops a trailing UTF-8 sequence that lost its tail. */
+static void
+trim_partial(struct hs_strscan *s)
+{
+	size_t i = s->curlen, back = 0, need;
+	unsigned char c;
+
+	while (i > 0 && back < 4) {
+		c = (unsigned char)s->cur[i - 1];
+		back++;
+		if ((c & 0xc0) != 0x80) {
+			need = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 :
+			    (c >> 4) == 0xe ? 3 : 4;
+			if (back < need)
+				s->curlen = i - 1;
+			return;
+		}
+		i--;
+	}
+}
+
+static int
+hexval(unsigned c)
+{
+	if (IS_DIGIT(c))
+		return (int)(c - '0');
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return (int)(c - 'a' + 10);
+	return -1;
+}
+
+int
+hs_strscan_run(struct hs_strscan *s, const unsigned char *buf, size_t len,
+    uint64_t off, size_t *used)
+{
+	const unsigned char *p = buf, *end = buf + len, *run;
+	unsigned c;
+	int h;
+
+#define AT(q)	(off + (uint64_t)((q) - buf))
+	while (p < end) {
+		switch (s->state) {
+		case T_STRING:
+			if (s->utf8_need > 0) {
+				c = *p;
+				if ((c & 0xc0) != 0x80)
+					return str_fail(s, "invalid UTF-8 in "
+					    "string", AT(p));
+				keep_bytes(s, p, 1);
+				p++;
+				s->utf8_need--;
+				break;
+			}
+			run = p;
+			while (p < end && plain[*p])
+				p++;
+			if (p > run) {
+				flush_high(s);
+				keep_bytes(s, run, (size_t)(p - run));
+			}
+			if (p == end)
+				break;
+			c = *p;
+			if (c == '"') {
+				flush_high(s);
+				p++;
+				if (s->truncated)
+					trim_partial(s);
+				if (s->keep && s->sink(s->ctx, s->index,
+				    s->cur, s->curlen, s->truncated) == -1) {
+					s->err = NULL;
+					s->err_offset = AT(p);
+					return -1;
+				}
+				s->index++;
+				s->state = T_AFTER;
+			} else if (c == '\\') {
+				p++;
+				s->state = T_ESCAPE;
+			} else if (c < 0x20) {
+				return str_fail(s, "control character in "
+				    "string", AT(p));
+			} else {
+				/* A UTF-8 lead byte, checked as yajl does. */
+				flush_high(s);
+				if ((c >> 5) == 0x6)
+					s->utf8_need = 1;
+				else if ((c >> 4) == 0xe)
+					s->utf8_need = 2;
+				else if ((c >> 3) == 0x1e)
+					s->utf8_need = 3;
+				else
+					return str_fail(s, "invalid UTF-8 in "
+					    "string", AT(p));
+				keep_bytes(s, p, 1);
+				p++;
+			}
+			break;
+		case T_ESCAPE:
+			c = *p++;
+			s->state = T_STRING;
+			if (c == 'u') {
+				s->state = T_HEX;
+				s->hexdigits = 0;
+				s->hexval = 0;
+				break;
+			}
+			flush_high(s);
+			switch (c) {
+			case '"': case '\\': case '/':
+				break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			default:
+				return str_fail(s, "invalid escape in string",
+				    AT(p - 1));
+			}
+			{
+				unsigned char ch = (unsigned char)c;
+
+				keep_bytes(s, &ch, 1);
+			}
+			break;
+		case T_HEX:
+			if ((h = hexval(*p)) < 0)
+				return str_fail(s, "invalid \\u escape in "
+				    "string", AT(p));
+			p++;
+			s->hexval = s->hexval << 4 | (uint32_t)h;
+			if (++s->hexdigits < 4)
+				break;
+			s->state = T_STRING;
+			if (s->hexval >= 0xd800 && s->hexval < 0xdc00) {
+				flush_high(s);
+				s->high = s->hexval;
+			} else if (s->hexval >= 0xdc00 && s->hexval < 0xe000) {
+				if (s->high) {
+					keep_codepoint(s, 0x10000 +
+					    ((s->high - 0xd800) << 10) +
+					    (s->hexval - 0xdc00));
+					s->high = 0;
+				} else {
+					keep_codepoint(s, 0xfffd);
+				}
+			} else {
+				flush_high(s);
+				keep_codepoint(s, s->hexval);
+			}
+			break;
+		case T_AFTER:
+			c = *p++;
+			if (c == ',') {
+				s->state = T_VALUE;
+			} else if (c == ']') {
+				*used = (size_t)(p - buf);
+				return 1;
+			} else if (!IS_WS(c)) {
+				return str_fail(s, "expected ',' or ']'",
+				    AT(p - 1));
+			}
+			break;
+		default:	/* T_FIRST, T_VALUE */
+			c = *p++;
+			if (c == '"') {
+				s->state = T_STRING;
+				s->curlen = 0;
+				s->truncated = 0;
+				s->high = 0;
+				s->utf8_need = 0;
+				s->keep = s->want(s->ctx, s->index);
+			} else if (c == ']' && s->state == T_FIRST) {
+				*used = (size_t)(p - buf);
+				return 1;
+			} else if (!IS_WS(c)) {
+				return str_fail(s, s->state == T_FIRST ?
+				    "expected a string or ']'" :
+				    "expected a string", AT(p - 1));
+			}
+			break;
+		}
+	}
+#undef AT
+	*used = len;
+	return 0;
+}

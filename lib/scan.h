@@ -1,0 +1,92 @@
+/*
+ * scan: specialised scanners for the two shapes that make up nearly all of
+ * a heap snapshot's text: long arrays of non-negative integers ("nodes",
+ * "edges", "locations") and long arrays of strings ("strings").
+ *
+ * They are resumable state machines fed chunk by chunk, with no per-number
+ * call: integers are handed to the sink in batches.  They are exactly as
+ * strict as JSON inside those arrays (the grammar, the whitespace, the
+ * escapes, yajl's UTF-8 rule), and a little stricter where a snapshot must
+ * be (no negative, fractional or exponent numbers; nothing over 2^32-1).
+ * A scanner starts just after the opening '[' and stops just after the
+ * closing ']'.
+ *
+ * Errors are kept in the scanner with their absolute byte offset; they
+ * never quote input.
+ */
+#ifndef HS_SCAN_H
+#define HS_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HS_SCAN_BATCH	4096
+
+/*
+ * Return 0 to go on, or -1 to stop with *bad set to the index of the
+ * offending value (the sink keeps its own message).
+ */
+typedef int (*hs_int_sink)(void *ctx, const uint32_t *values, size_t n,
+	    size_t *bad);
+
+struct hs_intscan {
+	int		 state;
+	uint64_t	 value;
+	uint64_t	 count;		/* integers scanned so far */
+	hs_int_sink	 sink;
+	void		*ctx;
+	size_t		 nbatch;
+	uint32_t	 batch[HS_SCAN_BATCH];
+	uint64_t	 batch_off[HS_SCAN_BATCH];	/* where each began */
+	uint64_t	 value_off;
+	uint64_t	 err_offset;
+	const char	*err;		/* static text, NULL if none */
+};
+
+void	hs_intscan_init(struct hs_intscan *, hs_int_sink, void *ctx);
+/*
+ * Scans buf[0..len), buf[0] being at absolute offset off.  Sets *used to the
+ * bytes consumed: all of them, or up to and including the closing ']'.
+ * Returns 1 when the array is complete, 0 when more input is needed, -1 on
+ * error (s->err and s->err_offset; after a sink failure s->err is NULL and
+ * s->err_offset is where the offending value began).
+ */
+int	hs_intscan_run(struct hs_intscan *, const unsigned char *buf,
+	    size_t len, uint64_t off, size_t *used);
+
+/*
+ * For each string: want() says whether its text is needed; if so, sink()
+ * gets its decoded UTF-8 text, cut to at most keep_max bytes (on a
+ * character boundary), with truncated set when it was cut.
+ */
+typedef int (*hs_str_want)(void *ctx, uint64_t index);
+typedef int (*hs_str_sink)(void *ctx, uint64_t index, const char *s,
+	    size_t len, int truncated);
+
+struct hs_strscan {
+	int		 state;
+	int		 keep;
+	int		 truncated;
+	int		 utf8_need;	/* continuation bytes still due */
+	int		 hexdigits;	/* \u digits read so far */
+	uint32_t	 hexval;
+	uint32_t	 high;		/* pending high surrogate */
+	uint64_t	 index;		/* of the current string */
+	size_t		 keep_max;
+	hs_str_want	 want;
+	hs_str_sink	 sink;
+	void		*ctx;
+	char		*cur;		/* keep_max + 4 bytes */
+	size_t		 curlen;
+	uint64_t	 err_offset;
+	const char	*err;
+};
+
+/* Returns -1 when memory runs out. */
+int	hs_strscan_init(struct hs_strscan *, size_t keep_max, hs_str_want,
+	    hs_str_sink, void *ctx);
+int	hs_strscan_run(struct hs_strscan *, const unsigned char *buf,
+	    size_t len, uint64_t off, size_t *used);
+void	hs_strscan_free(struct hs_strscan *);
+
+#endif

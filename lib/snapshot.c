@@ -1,0 +1,1727 @@
+/*
+ * snapshot: streaming reader for V8 heap snapshots (see snapshot.h).
+ *
+ * Two parsers share the work.  yajl, the parser of record, sees the whole
+ * document except the bodies of the big arrays: a light scanner running
+ * ahead of it ("the splicer") spots the top-level keys "nodes", "edges",
+ * "locations", "trace_function_infos", "samples" and "strings", hands
+ * yajl the opening '[', parses the body itself with the strict scanners of
+ * scan.c, then hands yajl the closing ']'.  yajl thus checks the document's
+ * structure, and the hot arrays cost no per-number callback.  If the
+ * splicer does not recognise a key (say it is written with escapes), yajl
+ * simply delivers that array's values through the ordinary events, which
+ * feed the same sinks: the fast path is an optimisation, never a different
+ * grammar.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "json.h"
+#include "jv.h"
+#include "scan.h"
+#include "snapshot.h"
+
+enum section {
+	SEC_NONE, SEC_SNAPSHOT, SEC_NODES, SEC_EDGES, SEC_LOCATIONS,
+	SEC_TRACE_FUNCTION_INFOS, SEC_SAMPLES, SEC_STRINGS, SEC_TRACE_TREE,
+	SEC_OTHER, SEC_COUNT
+};
+
+static const char *const section_names[SEC_COUNT] = {
+	"", "snapshot", "nodes", "edges", "locations",
+	"trace_function_infos", "samples", "strings", "trace_tree", ""
+};
+
+/* Node columns, by meaning. */
+enum { NC_IGNORE, NC_TYPE, NC_NAME, NC_ID, NC_SELF, NC_EDGE_COUNT,
+	NC_TRACE, NC_DETACHED };
+enum { EC_IGNORE, EC_TYPE, EC_NAME, EC_TO };
+enum { LC_IGNORE, LC_NODE, LC_SCRIPT, LC_LINE, LC_COLUMN };
+enum { TC_IGNORE, TC_FUNCTION_ID, TC_NAME, TC_SCRIPT_NAME, TC_SCRIPT_ID,
+	TC_LINE, TC_COLUMN };
+
+/* Splicer key states, at depth 1 of the top-level object. */
+enum { KS_NONE, KS_EXPECT_KEY, KS_IN_KEY, KS_AFTER_KEY, KS_AFTER_COLON };
+
+/* The deepest nesting accepted (allocation trace trees are deep). */
+#define MAX_DEPTH	100000
+
+#define MAX_FIELDS	64
+
+struct trace_level {
+	uint32_t	parent;		/* trace node index, or UINT32_MAX */
+	uint32_t	current;	/* trace node being read */
+	unsigned	field;
+};
+
+struct hs_snapshot_reader {
+	struct hs_snapshot *snap;
+	struct hs_json	*json;
+	uint64_t	 offset;	/* absolute offset of the next chunk */
+	uint64_t	 size_hint;
+	int		 failed;
+	char		 err[320];
+
+	/* The splicer. */
+	int		 sp_depth;
+	int		 sp_in_string;
+	int		 sp_escape;
+	int		 sp_top_object;
+	int		 sp_ks;
+	char		 sp_key[32];
+	size_t		 sp_keylen;
+	int		 sp_key_plain;	/* no escapes, fits */
+	int		 sp_mode;	/* 0, or the section being scanned */
+	struct hs_intscan is;
+	struct hs_strscan ss;
+	int		 ss_ready;
+
+	/* The structural side, driven by yajl's events. */
+	int		 depth;
+	enum section	 section;
+	int		 seen[SEC_COUNT];
+	uint64_t	 section_offset[SEC_COUNT];
+	struct hs_jv_builder *header_builder;
+	struct hs_jv	*header;
+
+	/* From meta. */
+	unsigned	 node_fields;
+	uint8_t		 node_col[MAX_FIELDS];
+	unsigned	 edge_fields;
+	uint8_t		 edge_col[MAX_FIELDS];
+	unsigned	 location_fields;
+	uint8_t		 location_col[MAX_FIELDS];
+	unsigned	 tfi_fields;
+	uint8_t		 tfi_col[MAX_FIELDS];
+	unsigned	 trace_node_fields;
+	int		 tn_id, tn_function, tn_children;
+	int64_t		 declared_nodes, declared_edges;
+	int64_t		 root_index;
+
+	/* Int sink state. */
+	unsigned	 field;
+	size_t		 node_cap, edge_cap, loc_cap, tfi_cap, tn_cap;
+	uint64_t	 edge_total;	/* sum of edge_count so far */
+	uint64_t	 sample_values;
+
+	/* Strings. */
+	uint8_t		*wanted;	/* bitmap */
+	uint64_t	 wanted_bits;
+	int		 keep_all;
+	size_t		 text_cap;
+
+	/* Trace tree. */
+	struct trace_level *levels;
+	size_t		 level_cap, level_count;
+	int		 trace_tree_depth;
+};
+
+static int
+reader_fail(struct hs_snapshot_reader *r, uint64_t off, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+reader_fail(struct hs_snapshot_reader *r, uint64_t off, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[256];
+
+	if (r->failed)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(r->err, sizeof(r->err), "byte %llu: %s",
+	    (unsigned long long)off, msg);
+	r->failed = 1;
+	return -1;
+}
+
+/* For event handlers: fail at yajl's current position. */
+static int
+ev_fail(struct hs_snapshot_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+ev_fail(struct hs_snapshot_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[256];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return reader_fail(r, hs_json_offset(r->json), "%s", msg);
+}
+
+static int
+oom(struct hs_snapshot_reader *r)
+{
+	return ev_fail(r, "out of memory");
+}
+
+/* ---- meta ---- */
+
+static int
+find_field(const struct hs_jv *fields, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < fields->len; i++)
+		if (fields->items[i].kind == HS_JV_STRING &&
+		    strcmp(fields->items[i].str, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Checks that key names an array of at most MAX_FIELDS strings. */
+static const struct hs_jv *
+string_list(struct hs_snapshot_reader *r, const struct hs_jv *obj,
+    const char *key, int required)
+{
+	const struct hs_jv *v = hs_jv_get(obj, key);
+	size_t i;
+
+	if (v == NULL) {
+		if (required)
+			ev_fail(r, "expected \"%s\" in snapshot.meta", key);
+		return NULL;
+	}
+	if (v->kind != HS_JV_ARRAY || v->len > MAX_FIELDS) {
+		ev_fail(r, "expected snapshot.meta.%s to be a list of names",
+		    key);
+		return NULL;
+	}
+	for (i = 0; i < v->len; i++) {
+		if (v->items[i].kind != HS_JV_STRING) {
+			ev_fail(r, "expected snapshot.meta.%s to hold names",
+			    key);
+			return NULL;
+		}
+	}
+	return v;
+}
+
+static const char *const node_kind_names[] = {
+	"", "hidden", "array", "string", "object", "code", "closure",
+	"regexp", "number", "native", "synthetic", "concatenated string",
+	"sliced string", "symbol", "bigint", NULL
+};
+
+static const char *const edge_kind_names[] = {
+	"", "context", "element", "property", "internal", "hidden",
+	"shortcut", "weak", NULL
+};
+
+static int
+kind_of(const char *name, const char *const *names)
+{
+	int i;
+
+	for (i = 1; names[i] != NULL; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return 0;
+}
+
+/* Copies the type names of types[offset] and maps them to kinds. */
+static int
+type_table(struct hs_snapshot_reader *r, const struct hs_jv *types,
+    int offset, const char *what, const char *const *kinds, char ***namesp,
+    uint8_t **kindp, size_t *countp)
+{
+	const struct hs_jv *t;
+	size_t i;
+
+	if (types == NULL || types->kind != HS_JV_ARRAY ||
+	    (size_t)offset >= types->len ||
+	    (t = &types->items[offset])->kind != HS_JV_ARRAY ||
+	    t->len == 0 || t->len > 255)
+		return ev_fail(r, "expected snapshot.meta.%s to list the "
+		    "type names", what);
+	if ((*namesp = hs_calloc(t->len, sizeof(char *))) == NULL ||
+	    (*kindp = hs_calloc(t->len, 1)) == NULL)
+		return oom(r);
+	*countp = t->len;
+	for (i = 0; i < t->len; i++) {
+		if (t->items[i].kind != HS_JV_STRING)
+			return ev_fail(r, "expected snapshot.meta.%s to list "
+			    "the type names", what);
+		if (((*namesp)[i] = hs_strdup(t->items[i].str)) == NULL)
+			return oom(r);
+		(*kindp)[i] = (uint8_t)kind_of(t->items[i].str, kinds);
+	}
+	return 0;
+}
+
+static int
+read_meta(struct hs_snapshot_reader *r)
+{
+	struct hs_snapshot *s = r->snap;
+	const struct hs_jv *h = r->header, *meta, *f, *v;
+	static const char *const nf[] = { "type", "name", "id", "self_size",
+	    "edge_count" };
+	static const char *const ef[] = { "type", "name_or_index", "to_node" };
+	int64_t n;
+	int i, k;
+
+	if ((meta = hs_jv_get(h, "meta")) == NULL ||
+	    meta->kind != HS_JV_OBJECT)
+		return ev_fail(r, "expected \"meta\" in \"snapshot\"");
+
+	if ((f = string_list(r, meta, "node_fields", 1)) == NULL)
+		return -1;
+	r->node_fields = (unsigned)f->len;
+	for (i = 0; i < 5; i++)
+		if (find_field(f, nf[i]) < 0)
+			return ev_fail(r, "expected \"%s\" in "
+			    "snapshot.meta.node_fields", nf[i]);
+	for (i = 0; i < (int)f->len; i++) {
+		const char *name = f->items[i].str;
+
+		r->node_col[i] = strcmp(name, "type") == 0 ? NC_TYPE :
+		    strcmp(name, "name") == 0 ? NC_NAME :
+		    strcmp(name, "id") == 0 ? NC_ID :
+		    strcmp(name, "self_size") == 0 ? NC_SELF :
+		    strcmp(name, "edge_count") == 0 ? NC_EDGE_COUNT :
+		    strcmp(name, "trace_node_id") == 0 ? NC_TRACE :
+		    strcmp(name, "detachedness") == 0 ? NC_DETACHED :
+		    NC_IGNORE;
+		if (r->node_col[i] == NC_TRACE)
+			s->sections |= HS_SEC_TRACE_NODE_ID;
+		if (r->node_col[i] == NC_DETACHED)
+			s->sections |= HS_SEC_DETACHEDNESS;
+		/* A field named twice is read once. */
+		for (k = 0; k < i; k++)
+			if (r->node_col[k] == r->node_col[i])
+				r->node_col[i] = NC_IGNORE;
+	}
+	if (type_table(r, hs_jv_get(meta, "node_types"), find_field(f, "type"),
+	    "node_types", node_kind_names, &s->node_type_names, &s->node_kind,
+	    &s->node_type_count) == -1)
+		return -1;
+
+	if ((f = string_list(r, meta, "edge_fields", 1)) == NULL)
+		return -1;
+	r->edge_fields = (unsigned)f->len;
+	for (i = 0; i < 3; i++)
+		if (find_field(f, ef[i]) < 0)
+			return ev_fail(r, "expected \"%s\" in "
+			    "snapshot.meta.edge_fields", ef[i]);
+	for (i = 0; i < (int)f->len; i++) {
+		const char *name = f->items[i].str;
+
+		r->edge_col[i] = strcmp(name, "type") == 0 ? EC_TYPE :
+		    strcmp(name, "name_or_index") == 0 ? EC_NAME :
+		    strcmp(name, "to_node") == 0 ? EC_TO : EC_IGNORE;
+		for (k = 0; k < i; k++)
+			if (r->edge_col[k] == r->edge_col[i])
+				r->edge_col[i] = EC_IGNORE;
+	}
+	if (type_table(r, hs_jv_get(meta, "edge_types"), find_field(f, "type"),
+	    "edge_types", edge_kind_names, &s->edge_type_names, &s->edge_kind,
+	    &s->edge_type_count) == -1)
+		return -1;
+
+	if ((v = hs_jv_get(meta, "location_fields")) != NULL) {
+		if ((f = string_list(r, meta, "location_fields", 0)) == NULL)
+			return -1;
+		r->location_fields = (unsigned)f->len;
+		for (i = 0; i < (int)f->len; i++) {
+			const char *name = f->items[i].str;
+
+			r->location_col[i] =
+			    strcmp(name, "object_index") == 0 ? LC_NODE :
+			    strcmp(name, "script_id") == 0 ? LC_SCRIPT :
+			    strcmp(name, "line") == 0 ? LC_LINE :
+			    strcmp(name, "column") == 0 ? LC_COLUMN :
+			    LC_IGNORE;
+			for (k = 0; k < i; k++)
+				if (r->location_col[k] == r->location_col[i])
+					r->location_col[i] = LC_IGNORE;
+		}
+	}
+	if ((v = hs_jv_get(meta, "trace_function_info_fields")) != NULL) {
+		if ((f = string_list(r, meta, "trace_function_info_fields",
+		    0)) == NULL)
+			return -1;
+		r->tfi_fields = (unsigned)f->len;
+		for (i = 0; i < (int)f->len; i++) {
+			const char *name = f->items[i].str;
+
+			r->tfi_col[i] =
+			    strcmp(name, "function_id") == 0 ? TC_FUNCTION_ID :
+			    strcmp(name, "name") == 0 ? TC_NAME :
+			    strcmp(name, "script_name") == 0 ? TC_SCRIPT_NAME :
+			    strcmp(name, "script_id") == 0 ? TC_SCRIPT_ID :
+			    strcmp(name, "line") == 0 ? TC_LINE :
+			    strcmp(name, "column") == 0 ? TC_COLUMN :
+			    TC_IGNORE;
+			for (k = 0; k < i; k++)
+				if (r->tfi_col[k] == r->tfi_col[i])
+					r->tfi_col[i] = TC_IGNORE;
+		}
+	}
+	r->tn_id = r->tn_function = r->tn_children = -1;
+	if ((v = hs_jv_get(meta, "trace_node_fields")) != NULL) {
+		if ((f = string_list(r, meta, "trace_node_fields", 0)) == NULL)
+			return -1;
+		r->trace_node_fields = (unsigned)f->len;
+		r->tn_id = find_field(f, "id");
+		r->tn_function = find_field(f, "function_info_index");
+		r->tn_children = find_field(f, "children");
+	}
+
+	r->declared_nodes = r->declared_edges = -1;
+	if (hs_jv_get(h, "node_count") != NULL &&
+	    hs_jv_get_int(h, "node_count", 0, UINT32_MAX, &n) == -1)
+		return ev_fail(r, "expected snapshot.node_count to be a count "
+		    "under 2^32");
+	else if (hs_jv_get(h, "node_count") != NULL)
+		r->declared_nodes = n;
+	if (hs_jv_get(h, "edge_count") != NULL &&
+	    hs_jv_get_int(h, "edge_count", 0, UINT32_MAX, &n) == -1)
+		return ev_fail(r, "expected snapshot.edge_count to be a count "
+		    "under 2^32");
+	else if (hs_jv_get(h, "edge_count") != NULL)
+		r->declared_edges = n;
+	r->root_index = 0;
+	if (hs_jv_get(h, "root_index") != NULL &&
+	    hs_jv_get_int(h, "root_index", 0, UINT32_MAX, &r->root_index) == -1)
+		return ev_fail(r, "expected snapshot.root_index to be a node "
+		    "index");
+	if (hs_jv_get(h, "extra_native_bytes") != NULL) {
+		if (hs_jv_get_int(h, "extra_native_bytes", 0, INT64_MAX,
+		    &n) == -1)
+			return ev_fail(r, "expected "
+			    "snapshot.extra_native_bytes to be a byte count");
+		s->extra_native_bytes = (uint64_t)n;
+		s->sections |= HS_SEC_EXTRA_NATIVE_BYTES;
+	}
+	return 0;
+}
+
+/* ---- integer sinks ---- */
+
+static int
+grow_nodes(struct hs_snapshot_reader *r)
+{
+	struct hs_snapshot *s = r->snap;
+	size_t need = (size_t)s->node_count + 1, cap = r->node_cap, c;
+
+	if (need <= cap)
+		return 0;
+	if (cap == 0) {
+		/* Trust a declared count only as far as the input allows. */
+		cap = 1 << 16;
+		if (r->declared_nodes > 0) {
+			uint64_t bound = r->size_hint ?
+			    r->size_hint / (2 * r->node_fields) : 1u << 20;
+
+			cap = (size_t)((uint64_t)r->declared_nodes < bound ?
+			    (uint64_t)r->declared_nodes : bound) + 1;
+			if (cap < need)
+				cap = need;
+		}
+	} else {
+		cap = cap + cap / 2;
+	}
+	if (cap > (size_t)UINT32_MAX + 1)
+		cap = (size_t)UINT32_MAX + 1;
+#define GROW(col) do { \
+	void *p_ = hs_realloc_array(s->col, cap, sizeof(*s->col)); \
+	if (p_ == NULL) return -1; \
+	s->col = p_; \
+} while (0)
+	GROW(node_type);
+	GROW(node_name);
+	GROW(node_id);
+	GROW(node_self);
+	if (s->sections & HS_SEC_DETACHEDNESS)
+		GROW(node_detached);
+	if (s->sections & HS_SEC_TRACE_NODE_ID)
+		GROW(node_trace);
+	c = cap + 1;
+	{
+		void *p = hs_realloc_array(s->first_edge, c, sizeof(uint32_t));
+
+		if (p == NULL)
+			return -1;
+		s->first_edge = p;
+	}
+	r->node_cap = cap;
+	return 0;
+}
+
+static int
+nodes_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
+{
+	struct hs_snapshot_reader *r = ctx;
+	struct hs_snapshot *s = r->snap;
+	unsigned field = r->field, nf = r->node_fields;
+	uint32_t node = s->node_count;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (field == 0) {
+			if (node == UINT32_MAX) {
+				*bad = i;
+				return reader_fail(r, 0, "too many nodes");
+			}
+			if (node >= r->node_cap) {
+				s->node_count = node;
+				if (grow_nodes(r) == -1) {
+					*bad = i;
+					return reader_fail(r, 0,
+					    "out of memory");
+				}
+			}
+			if (node == 0)
+				s->first_edge[0] = 0;
+		}
+		switch (r->node_col[field]) {
+		case NC_TYPE:
+			if (v[i] >= s->node_type_count) {
+				*bad = i;
+				return reader_fail(r, 0, "expected a node type "
+				    "under %zu in \"nodes\"",
+				    s->node_type_count);
+			}
+			s->node_type[node] = (uint8_t)v[i];
+			break;
+		case NC_NAME:
+			s->node_name[node] = v[i];
+			break;
+		case NC_ID:
+			s->node_id[node] = v[i];
+			break;
+		case NC_SELF:
+			s->node_self[node] = v[i];
+			break;
+		case NC_EDGE_COUNT:
+			r->edge_total += v[i];
+			if (r->edge_total > UINT32_MAX) {
+				*bad = i;
+				return reader_fail(r, 0, "edge counts in "
+				    "\"nodes\" add up to over 2^32");
+			}
+			s->first_edge[node + 1] = (uint32_t)r->edge_total;
+			break;
+		case NC_TRACE:
+			s->node_trace[node] = v[i];
+			break;
+		case NC_DETACHED:
+			if (v[i] > 3) {
+				*bad = i;
+				return reader_fail(r, 0, "expected a "
+				    "detachedness of 0 to 3 in \"nodes\"");
+			}
+			s->node_detached[node] = (uint8_t)v[i];
+			break;
+		}
+		if (++field == nf) {
+			field = 0;
+			node++;
+		}
+	}
+	r->field = field;
+	s->node_count = node;
+	return 0;
+}
+
+static int
+grow_edges(struct hs_snapshot_reader *r)
+{
+	struct hs_snapshot *s = r->snap;
+	size_t need = (size_t)s->edge_count + 1, cap = r->edge_cap;
+
+	if (need <= cap)
+		return 0;
+	if (cap == 0) {
+		/* The node columns already tell how many edges come. */
+		cap = r->seen[SEC_NODES] == 2 ? (size_t)r->edge_total + 1 :
+		    1 << 16;
+		if (cap < need)
+			cap = need;
+	} else {
+		cap = cap + cap / 2;
+	}
+	if (cap > (size_t)UINT32_MAX + 1)
+		cap = (size_t)UINT32_MAX + 1;
+	GROW(edge_type);
+	GROW(edge_name);
+	GROW(edge_to);
+	r->edge_cap = cap;
+	return 0;
+}
+
+static int
+edges_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
+{
+	struct hs_snapshot_reader *r = ctx;
+	struct hs_snapshot *s = r->snap;
+	unsigned field = r->field, ef = r->edge_fields;
+	uint32_t edge = s->edge_count;
+	uint64_t limit = (uint64_t)s->node_count * r->node_fields;
+	int nodes_done = r->seen[SEC_NODES] == 2;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (field == 0 && edge >= r->edge_cap) {
+			if (edge == UINT32_MAX) {
+				*bad = i;
+				return reader_fail(r, 0, "too many edges");
+			}
+			s->edge_count = edge;
+			if (grow_edges(r) == -1) {
+				*bad = i;
+				return reader_fail(r, 0, "out of memory");
+			}
+		}
+		switch (r->edge_col[field]) {
+		case EC_TYPE:
+			if (v[i] >= s->edge_type_count) {
+				*bad = i;
+				return reader_fail(r, 0, "expected an edge "
+				    "type under %zu in \"edges\"",
+				    s->edge_type_count);
+			}
+			s->edge_type[edge] = (uint8_t)v[i];
+			break;
+		case EC_NAME:
+			s->edge_name[edge] = v[i];
+			break;
+		case EC_TO:
+			if (nodes_done &&
+			    (v[i] >= limit || v[i] % r->node_fields != 0)) {
+				*bad = i;
+				return reader_fail(r, 0, "expected an edge "
+				    "target that is a node's index (a multiple "
+				    "of %u under %llu)", r->node_fields,
+				    (unsigned long long)limit);
+			}
+			s->edge_to[edge] = v[i];
+			break;
+		}
+		if (++field == ef) {
+			field = 0;
+			edge++;
+		}
+	}
+	r->field = field;
+	s->edge_count = edge;
+	return 0;
+}
+
+static int
+locations_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
+{
+	struct hs_snapshot_reader *r = ctx;
+	struct hs_snapshot *s = r->snap;
+	struct hs_location *l;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (r->field == 0) {
+			if (hs_grow(&s->locations, &r->loc_cap,
+			    s->location_count + 1, sizeof(*l)) == -1) {
+				*bad = i;
+				return reader_fail(r, 0, "out of memory");
+			}
+			memset(&s->locations[s->location_count], 0,
+			    sizeof(*l));
+		}
+		l = &s->locations[s->location_count];
+		switch (r->location_col[r->field]) {
+		case LC_NODE:
+			/* Checked against the nodes at the end. */
+			l->node = v[i];
+			break;
+		case LC_SCRIPT:
+			l->script_id = v[i];
+			break;
+		case LC_LINE:
+			l->line = v[i];
+			break;
+		case LC_COLUMN:
+			l->column = v[i];
+			break;
+		}
+		if (++r->field == r->location_fields) {
+			r->field = 0;
+			s->location_count++;
+		}
+	}
+	return 0;
+}
+
+static int
+tfi_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
+{
+	struct hs_snapshot_reader *r = ctx;
+	struct hs_snapshot *s = r->snap;
+	struct hs_trace_function *t;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (r->field == 0) {
+			if (hs_grow(&s->trace_functions, &r->tfi_cap,
+			    s->trace_function_count + 1, sizeof(*t)) == -1) {
+				*bad = i;
+				return reader_fail(r, 0, "out of memory");
+			}
+			memset(&s->trace_functions[s->trace_function_count],
+			    0, sizeof(*t));
+		}
+		t = &s->trace_functions[s->trace_function_count];
+		switch (r->tfi_col[r->field]) {
+		case TC_FUNCTION_ID: t->function_id = v[i]; break;
+		case TC_NAME: t->name = v[i]; break;
+		case TC_SCRIPT_NAME: t->script_name = v[i]; break;
+		case TC_SCRIPT_ID: t->script_id = v[i]; break;
+		case TC_LINE: t->line = v[i]; break;
+		case TC_COLUMN: t->column = v[i]; break;
+		}
+		if (++r->field == r->tfi_fields) {
+			r->field = 0;
+			s->trace_function_count++;
+		}
+	}
+	return 0;
+}
+
+static int
+samples_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
+{
+	struct hs_snapshot_reader *r = ctx;
+
+	(void)v;
+	(void)bad;
+	r->sample_values += n;
+	return 0;
+}
+
+static hs_int_sink
+sink_for(enum section sec)
+{
+	switch (sec) {
+	case SEC_NODES: return nodes_sink;
+	case SEC_EDGES: return edges_sink;
+	case SEC_LOCATIONS: return locations_sink;
+	case SEC_TRACE_FUNCTION_INFOS: return tfi_sink;
+	case SEC_SAMPLES: return samples_sink;
+	default: return NULL;
+	}
+}
+
+/* ---- strings ---- */
+
+static void
+want(struct hs_snapshot_reader *r, uint64_t index)
+{
+	if (index < r->wanted_bits)
+		r->wanted[index >> 3] |= (uint8_t)(1u << (index & 7));
+}
+
+/*
+ * Marks the strings whose text is needed: the names of nodes whose name is
+ * a name (not a value), edge names, and allocation function names.
+ */
+static int
+prepare_strings(struct hs_snapshot_reader *r)
+{
+	struct hs_snapshot *s = r->snap;
+	uint64_t max = 0, bound, i;
+	uint8_t named[256];
+	enum hs_node_kind k;
+
+	if (r->seen[SEC_NODES] != 2 || r->seen[SEC_EDGES] != 2) {
+		/* Strings before the graph: keep all (as names, cut). */
+		r->keep_all = 1;
+		return 0;
+	}
+	memset(named, 0, sizeof(named));
+	for (i = 0; i < s->node_type_count; i++) {
+		k = (enum hs_node_kind)s->node_kind[i];
+		named[i] = k == HS_NK_HIDDEN || k == HS_NK_ARRAY ||
+		    k == HS_NK_OBJECT || k == HS_NK_NATIVE ||
+		    k == HS_NK_CLOSURE || k == HS_NK_SYNTHETIC;
+	}
+	for (i = 0; i < s->node_count; i++)
+		if (named[s->node_type[i]] && s->node_name[i] > max)
+			max = s->node_name[i];
+	for (i = 0; i < s->edge_count; i++) {
+		enum hs_edge_kind ek = HS_EDGE_KIND(s, i);
+
+		if (ek != HS_EK_ELEMENT && ek != HS_EK_HIDDEN &&
+		    s->edge_name[i] > max)
+			max = s->edge_name[i];
+	}
+	for (i = 0; i < s->trace_function_count; i++) {
+		if (s->trace_functions[i].name > max)
+			max = s->trace_functions[i].name;
+		if (s->trace_functions[i].script_name > max)
+			max = s->trace_functions[i].script_name;
+	}
+	/*
+	 * V8 writes each distinct string once, and only strings that nodes,
+	 * edges and trace functions refer to, so no index can exceed their
+	 * number: a larger one is corrupt, and must not size a bitmap.
+	 */
+	bound = (uint64_t)s->node_count + s->edge_count +
+	    2 * (uint64_t)s->trace_function_count + 16;
+	if (max >= bound)
+		return ev_fail(r, "a name refers to string %llu, more strings "
+		    "than the snapshot can hold", (unsigned long long)max);
+	r->wanted_bits = max + 1;
+	if ((r->wanted = hs_calloc((size_t)(r->wanted_bits + 7) / 8, 1)) ==
+	    NULL)
+		return oom(r);
+	for (i = 0; i < s->node_count; i++)
+		if (named[s->node_type[i]])
+			want(r, s->node_name[i]);
+	for (i = 0; i < s->edge_count; i++) {
+		enum hs_edge_kind ek = HS_EDGE_KIND(s, i);
+
+		if (ek != HS_EK_ELEMENT && ek != HS_EK_HIDDEN)
+			want(r, s->edge_name[i]);
+	}
+	for (i = 0; i < s->trace_function_count; i++) {
+		want(r, s->trace_functions[i].name);
+		want(r, s->trace_functions[i].script_name);
+	}
+	s->kept_limit = r->wanted_bits;
+	if ((s->string_off = hs_calloc((size_t)s->kept_limit,
+	    sizeof(uint32_t))) == NULL ||
+	    (s->string_len = hs_calloc((size_t)s->kept_limit,
+	    sizeof(uint32_t))) == NULL)
+		return oom(r);
+	return 0;
+}
+
+static int
+string_wanted(void *ctx, uint64_t index)
+{
+	struct hs_snapshot_reader *r = ctx;
+
+	if (r->keep_all)
+		return 1;
+	return index < r->wanted_bits &&
+	    (r->wanted[index >> 3] & (1u << (index & 7)));
+}
+
+static int
+string_sink(void *ctx, uint64_t index, const char *text, size_t len,
+    int truncated)
+{
+	struct hs_snapshot_reader *r = ctx;
+	struct hs_snapshot *s = r->snap;
+	size_t need;
+
+	(void)truncated;
+	if (r->keep_all && index >= s->kept_limit) {
+		size_t cap = (size_t)s->kept_limit, ncap = cap;
+
+		if (hs_grow(&s->string_off, &ncap, (size_t)index + 1,
+		    sizeof(uint32_t)) == -1)
+			return reader_fail(r, 0, "out of memory");
+		ncap = cap;
+		if (hs_grow(&s->string_len, &ncap, (size_t)index + 1,
+		    sizeof(uint32_t)) == -1)
+			return reader_fail(r, 0, "out of memory");
+		/* Both grew to the same capacity; clear the new slots. */
+		memset(s->string_off + cap, 0, (ncap - cap) * sizeof(uint32_t));
+		memset(s->string_len + cap, 0, (ncap - cap) * sizeof(uint32_t));
+		s->kept_limit = ncap;
+	}
+	if (s->string_text_len == 0)
+		s->string_text_len = 1;	/* offset 0 means "not kept" */
+	need = s->string_text_len + len + 1;
+	if (need > UINT32_MAX)
+		return reader_fail(r, 0, "names take more than 4 GiB");
+	if (hs_grow(&s->string_text, &r->text_cap, need, 1) == -1)
+		return reader_fail(r, 0, "out of memory");
+	s->string_text[0] = '\0';
+	memcpy(s->string_text + s->string_text_len, text, len);
+	s->string_text[s->string_text_len + len] = '\0';
+	s->string_off[index] = (uint32_t)s->string_text_len;
+	s->string_len[index] = (uint32_t)len;
+	s->string_text_len = need;
+	return 0;
+}
+
+/* ---- trace tree ---- */
+
+static int
+trace_push_level(struct hs_snapshot_reader *r, uint32_t parent)
+{
+	struct trace_level *l;
+
+	if (hs_grow(&r->levels, &r->level_cap, r->level_count + 1,
+	    sizeof(*l)) == -1)
+		return oom(r);
+	l = &r->levels[r->level_count++];
+	l->parent = parent;
+	l->current = UINT32_MAX;
+	l->field = 0;
+	return 0;
+}
+
+static int
+trace_number(struct hs_snapshot_reader *r, uint32_t v)
+{
+	struct hs_snapshot *s = r->snap;
+	struct trace_level *l = &r->levels[r->level_count - 1];
+	struct hs_trace_node *t;
+
+	if (r->trace_node_fields == 0 || (int)l->field == r->tn_children)
+		return ev_fail(r, "expected \"trace_tree\" to follow "
+		    "snapshot.meta.trace_node_fields");
+	if (l->field == 0) {
+		if (hs_grow(&s->trace_nodes, &r->tn_cap,
+		    s->trace_node_count + 1, sizeof(*t)) == -1)
+			return oom(r);
+		t = &s->trace_nodes[s->trace_node_count];
+		t->id = 0;
+		t->function = UINT32_MAX;
+		t->parent = l->parent;
+		l->current = (uint32_t)s->trace_node_count++;
+	}
+	t = &s->trace_nodes[l->current];
+	if ((int)l->field == r->tn_id)
+		t->id = v;
+	else if ((int)l->field == r->tn_function)
+		t->function = v;
+	if (++l->field == r->trace_node_fields)
+		l->field = 0;
+	return 0;
+}
+
+/* ---- the structural parser: yajl's events ---- */
+
+#define R(ctx)	((struct hs_snapshot_reader *)(ctx))
+
+static int
+route_header(struct hs_snapshot_reader *r)
+{
+	if (hs_jv_builder_done(r->header_builder)) {
+		r->header = hs_jv_builder_take(r->header_builder);
+		hs_jv_builder_free(r->header_builder);
+		r->header_builder = NULL;
+		r->seen[SEC_SNAPSHOT] = 2;
+		return read_meta(r);
+	}
+	return 0;
+}
+
+/* A value starts at depth 1 (the value of a top-level key). */
+static int
+begin_section_array(struct hs_snapshot_reader *r)
+{
+	struct hs_snapshot *s = r->snap;
+
+	switch (r->section) {
+	case SEC_NODES:
+	case SEC_EDGES:
+	case SEC_LOCATIONS:
+	case SEC_TRACE_FUNCTION_INFOS:
+		if (r->seen[SEC_SNAPSHOT] != 2)
+			return ev_fail(r, "expected \"snapshot\" with its meta "
+			    "before \"%s\"", section_names[r->section]);
+		if (r->section == SEC_EDGES && r->seen[SEC_NODES] != 2)
+			return ev_fail(r, "expected \"nodes\" before "
+			    "\"edges\"");
+		if (r->section == SEC_LOCATIONS) {
+			if (r->location_fields == 0)
+				return ev_fail(r, "expected "
+				    "snapshot.meta.location_fields before "
+				    "\"locations\"");
+			s->sections |= HS_SEC_LOCATIONS;
+		}
+		if (r->section == SEC_TRACE_FUNCTION_INFOS) {
+			if (r->tfi_fields == 0)
+				return ev_fail(r, "expected snapshot.meta."
+				    "trace_function_info_fields before "
+				    "\"trace_function_infos\"");
+			s->sections |= HS_SEC_TRACE_FUNCTION_INFOS;
+		}
+		r->field = 0;
+		break;
+	case SEC_SAMPLES:
+		s->sections |= HS_SEC_SAMPLES;
+		break;
+	case SEC_STRINGS:
+		if (prepare_strings(r) == -1)
+			return -1;
+		s->string_count = 0;
+		break;
+	case SEC_TRACE_TREE:
+		s->sections |= HS_SEC_TRACE_TREE;
+		if (r->trace_node_fields == 0 || r->tn_children < 0)
+			return ev_fail(r, "expected snapshot.meta."
+			    "trace_node_fields before \"trace_tree\"");
+		r->trace_tree_depth = r->depth;
+		return trace_push_level(r, UINT32_MAX);
+	default:
+		break;
+	}
+	return 0;
+}
+
+static int
+end_section(struct hs_snapshot_reader *r)
+{
+	struct hs_snapshot *s = r->snap;
+	enum section sec = r->section;
+
+	switch (sec) {
+	case SEC_NODES:
+		if (r->field != 0)
+			return ev_fail(r, "expected \"nodes\" to hold a "
+			    "multiple of %u numbers (the node fields)",
+			    r->node_fields);
+		if (s->node_count == 0)
+			return ev_fail(r, "expected at least one node");
+		break;
+	case SEC_EDGES:
+		if (r->field != 0)
+			return ev_fail(r, "expected \"edges\" to hold a "
+			    "multiple of %u numbers (the edge fields)",
+			    r->edge_fields);
+		break;
+	case SEC_LOCATIONS:
+		if (r->field != 0)
+			return ev_fail(r, "expected \"locations\" to hold a "
+			    "multiple of %u numbers", r->location_fields);
+		break;
+	case SEC_TRACE_FUNCTION_INFOS:
+		if (r->field != 0)
+			return ev_fail(r, "expected \"trace_function_infos\" "
+			    "to hold a multiple of %u numbers", r->tfi_fields);
+		break;
+	default:
+		break;
+	}
+	r->seen[sec] = 2;
+	r->section = SEC_NONE;
+	return 0;
+}
+
+/* A number inside a section array, when yajl (not a scanner) saw it. */
+static int
+section_number(struct hs_snapshot_reader *r, const char *text, size_t len)
+{
+	uint64_t v = 0;
+	size_t i, bad;
+	uint32_t u;
+	hs_int_sink sink;
+
+	for (i = 0; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9')
+			return ev_fail(r, "expected a non-negative integer in "
+			    "\"%s\"", section_names[r->section]);
+		v = v * 10 + (uint64_t)(text[i] - '0');
+		if (v > UINT32_MAX)
+			return ev_fail(r, "number out of range (over "
+			    "4294967295)");
+	}
+	u = (uint32_t)v;
+	if (r->section == SEC_TRACE_TREE)
+		return trace_number(r, u);
+	if ((sink = sink_for(r->section)) == NULL)
+		return 0;
+	if (sink(r, &u, 1, &bad) == -1) {
+		/* Sinks report at offset 0; put yajl's position instead. */
+		char msg[sizeof(r->err)];
+		const char *colon = strchr(r->err, ':');
+
+		snprintf(msg, sizeof(msg), "%s", colon ? colon + 2 : r->err);
+		r->failed = 0;
+		return ev_fail(r, "%s", msg);
+	}
+	return 0;
+}
+
+static int
+ev_null(void *ctx)
+{
+	struct hs_snapshot_reader *r = ctx;
+
+	if (r->header_builder)
+		return hs_jv_events.null(r->header_builder) == -1 ? -1 :
+		    route_header(r);
+	if (r->depth == 0)
+		return ev_fail(r, "expected a JSON object (a heap snapshot)");
+	if (r->depth == 1 || r->section == SEC_OTHER)
+		return 0;
+	return ev_fail(r, "expected a number in \"%s\"",
+	    section_names[r->section]);
+}
+
+static int
+ev_boolean(void *ctx, int b)
+{
+	struct hs_snapshot_reader *r = ctx;
+
+	if (r->header_builder)
+		return hs_jv_events.boolean(r->header_builder, b) == -1 ? -1 :
+		    route_header(r);
+	return ev_null(ctx);
+}
+
+static int
+ev_number(void *ctx, const char *text, size_t len)
+{
+	struct hs_snapshot_reader *r = ctx;
+
+	if (r->header_builder)
+		return hs_jv_events.number(r->header_builder, text, len) ==
+		    -1 ? -1 : route_header(r);
+	if (r->depth == 0)
+		return ev_fail(r, "expected a JSON object (a heap snapshot)");
+	if (r->depth == 1) {
+		if (r->section != SEC_OTHER && r->section != SEC_NONE)
+			return ev_fail(r, "expected an array for \"%s\"",
+			    section_names[r->section]);
+		return 0;
+	}
+	if (r->section == SEC_OTHER || r->section == SEC_SAMPLES)
+		return 0;
+	if (r->section == SEC_STRINGS)
+		return ev_fail(r, "expected a string in \"strings\"");
+	if (r->section != SEC_TRACE_TREE && r->depth > 2)
+		return ev_fail(r, "expected a flat array for \"%s\"",
+		    section_names[r->section]);
+	return section_number(r, text, len);
+}
+
+static int
+ev_string(void *ctx, const unsigned char *str, size_t len)
+{
+	struct hs_snapshot_reader *r = ctx;
+	struct hs_snapshot *s = r->snap;
+
+	if (r->header_builder)
+		return hs_jv_events.string(r->header_builder, str, len) ==
+		    -1 ? -1 : route_header(r);
+	if (r->depth == 0)
+		return ev_fail(r, "expected a JSON object (a heap snapshot)");
+	if (r->depth == 1) {
+		if (r->section != SEC_OTHER && r->section != SEC_NONE)
+			return ev_fail(r, "expected an array for \"%s\"",
+			    section_names[r->section]);
+		return 0;
+	}
+	if (r->section == SEC_OTHER)
+		return 0;
+	if (r->section != SEC_STRINGS || r->depth > 2)
+		return ev_fail(r, "expected a number in \"%s\"",
+		    section_names[r->section]);
+	if (string_wanted(r, s->string_count)) {
+		char tmp[HS_NAME_MAX + 4];
+		size_t n = len > HS_NAME_MAX ? HS_NAME_MAX : len;
+
+		while (n < len && n > 0 && (str[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(tmp, str, n);
+		if (string_sink(r, s->string_count, tmp, n, n < len) == -1) {
+			r->failed = 0;
+			return oom(r);
+		}
+	}
+	s->string_count++;
+	return 0;
+}
+
+static enum section
+section_of(const unsigned char *key, size_t len)
+{
+	int i;
+
+	for (i = SEC_SNAPSHOT; i < SEC_OTHER; i++)
+		if (strlen(section_names[i]) == len &&
+		    memcmp(section_names[i], key, len) == 0)
+			return (enum section)i;
+	return SEC_OTHER;
+}
+
+static int
+ev_map_key(void *ctx, const unsigned char *key, size_t len)
+{
+	struct hs_snapshot_reader *r = ctx;
+
+	if (r->header_builder)
+		return hs_jv_events.map_key(r->header_builder, key, len);
+	if (r->depth == 1) {
+		r->section = section_of(key, len);
+		if (r->section != SEC_OTHER) {
+			if (r->seen[r->section])
+				return ev_fail(r, "\"%s\" appears twice",
+				    section_names[r->section]);
+			r->seen[r->section] = 1;
+			r->section_offset[r->section] = hs_json_offset(r->json);
+		} else if ((len == 6 && memcmp(key, "scopes", 6) == 0) ||
+		    (len > 6 && memcmp(key, "scope_", 6) == 0)) {
+			r->snap->sections |= HS_SEC_SCOPES;
+		}
+		return 0;
+	}
+	if (r->section == SEC_OTHER)
+		return 0;
+	return ev_fail(r, "expected a flat array for \"%s\"",
+	    section_names[r->section]);
+}
+
+static int
+ev_start(void *ctx, int is_map)
+{
+	struct hs_snapshot_reader *r = ctx;
+
+	if (r->header_builder) {
+		if ((is_map ? hs_jv_events.start_map(r->header_builder) :
+		    hs_jv_events.start_array(r->header_builder)) == -1)
+			return -1;
+		return route_header(r);
+	}
+	if (r->depth == 0 && !is_map)
+		return ev_fail(r, "expected a JSON object (a heap snapshot)");
+	if (r->depth >= MAX_DEPTH)
+		return ev_fail(r, "nesting too deep");
+	r->depth++;
+	if (r->depth == 2) {
+		if (r->section == SEC_SNAPSHOT) {
+			if (!is_map)
+				return ev_fail(r, "expected an object for "
+				    "\"snapshot\"");
+			r->depth--;	/* the builder tracks it from here */
+			if ((r->header_builder =
+			    hs_jv_builder_new(1 << 20)) == NULL)
+				return oom(r);
+			hs_jv_builder_attach(r->header_builder, r->json);
+			return hs_jv_events.start_map(r->header_builder);
+		}
+		if (r->section == SEC_OTHER || r->section == SEC_NONE)
+			return 0;
+		if (is_map)
+			return ev_fail(r, "expected an array for \"%s\"",
+			    section_names[r->section]);
+		return begin_section_array(r);
+	}
+	if (r->depth > 2) {
+		if (r->section == SEC_OTHER)
+			return 0;
+		if (r->section == SEC_TRACE_TREE && !is_map) {
+			struct trace_level *l =
+			    &r->levels[r->level_count - 1];
+
+			if ((int)l->field != r->tn_children ||
+			    l->current == UINT32_MAX)
+				return ev_fail(r, "expected a number in "
+				    "\"trace_tree\"");
+			return trace_push_level(r, l->current);
+		}
+		return ev_fail(r, "expected a flat array for \"%s\"",
+		    section_names[r->section]);
+	}
+	return 0;
+}
+
+static int
+ev_start_map(void *ctx)
+{
+	return ev_start(ctx, 1);
+}
+
+static int
+ev_start_array(void *ctx)
+{
+	return ev_start(ctx, 0);
+}
+
+static int
+ev_end(void *ctx)
+{
+	struct hs_snapshot_reader *r = ctx;
+
+	if (r->header_builder) {
+		if (hs_jv_events.end_map(r->header_builder) == -1)
+			return -1;
+		return route_header(r);
+	}
+	if (r->section == SEC_TRACE_TREE && r->depth > 1) {
+		struct trace_level *l = &r->levels[--r->level_count];
+
+		if (l->field != 0)
+			return ev_fail(r, "expected whole trace nodes in "
+			    "\"trace_tree\"");
+		if (r->level_count > 0) {
+			l = &r->levels[r->level_count - 1];
+			if (++l->field == r->trace_node_fields)
+				l->field = 0;
+		}
+	}
+	r->depth--;
+	if (r->depth == 1 && r->section != SEC_NONE)
+		return end_section(r);
+	return 0;
+}
+
+static const struct hs_json_events reader_events = {
+	ev_null, ev_boolean, ev_number, ev_string, ev_start_map, ev_map_key,
+	ev_end, ev_start_array, ev_end
+};
+
+/* ---- the splicer ---- */
+
+static int
+spliced_section(const struct hs_snapshot_reader *r)
+{
+	enum section sec;
+
+	if (!r->sp_key_plain)
+		return SEC_NONE;
+	sec = section_of((const unsigned char *)r->sp_key, r->sp_keylen);
+	switch (sec) {
+	case SEC_NODES: case SEC_EDGES: case SEC_LOCATIONS:
+	case SEC_TRACE_FUNCTION_INFOS: case SEC_SAMPLES: case SEC_STRINGS:
+		return sec;
+	default:
+		return SEC_NONE;
+	}
+}
+
+static int
+feed_json(struct hs_snapshot_reader *r, const unsigned char *p, size_t n,
+    uint64_t off)
+{
+	if (n == 0)
+		return 0;
+	if (hs_json_feed(r->json, p, n, off) == -1) {
+		if (!r->failed) {
+			snprintf(r->err, sizeof(r->err), "%s",
+			    hs_json_error(r->json));
+			r->failed = 1;
+		}
+		return -1;
+	}
+	return r->failed ? -1 : 0;
+}
+
+/* Starts a scanner for the array whose '[' yajl has just seen. */
+static int
+start_scan(struct hs_snapshot_reader *r, int sec)
+{
+	if (r->section != (enum section)sec) {
+		/* yajl disagrees about where we are: let it parse. */
+		return 0;
+	}
+	if (sec == SEC_STRINGS) {
+		if (hs_strscan_init(&r->ss, HS_NAME_MAX, string_wanted,
+		    string_sink, r) == -1)
+			return reader_fail(r, r->offset, "out of memory");
+		r->ss_ready = 1;
+	} else {
+		hs_intscan_init(&r->is, sink_for((enum section)sec), r);
+	}
+	r->sp_mode = sec;
+	return 0;
+}
+
+/* The scanner failed: turn its error into the reader's. */
+static int
+scan_failed(struct hs_snapshot_reader *r, const char *msg, uint64_t off)
+{
+	if (msg != NULL)
+		return reader_fail(r, off, "%s in \"%s\"", msg,
+		    section_names[r->sp_mode]);
+	/* A sink failed and left "byte 0: ..." in err: fix the offset. */
+	{
+		char tmp[sizeof(r->err)];
+		const char *colon = strchr(r->err, ':');
+
+		snprintf(tmp, sizeof(tmp), "%s", colon ? colon + 2 : r->err);
+		r->failed = 0;
+		return reader_fail(r, off, "%s", tmp);
+	}
+}
+
+int
+hs_snapshot_reader_feed(struct hs_snapshot_reader *r,
+    const unsigned char *buf, size_t len)
+{
+	size_t pos = 0, start = 0, used, i;
+	uint64_t off = r->offset;
+	int ret, sec;
+	unsigned char c;
+
+	if (r->failed)
+		return -1;
+	while (pos < len) {
+		if (r->sp_mode) {
+			if (r->sp_mode == SEC_STRINGS) {
+				ret = hs_strscan_run(&r->ss, buf + pos,
+				    len - pos, off + pos, &used);
+				if (ret == -1)
+					return scan_failed(r, r->ss.err,
+					    r->ss.err_offset);
+				r->snap->string_count = r->ss.index;
+			} else {
+				ret = hs_intscan_run(&r->is, buf + pos,
+				    len - pos, off + pos, &used);
+				if (ret == -1)
+					return scan_failed(r, r->is.err,
+					    r->is.err_offset);
+			}
+			pos += used;
+			if (ret == 1) {
+				/* Give yajl the closing bracket. */
+				r->sp_mode = 0;
+				if (feed_json(r, (const unsigned char *)"]",
+				    1, off + pos - 1) == -1)
+					return -1;
+				start = pos;
+			}
+			continue;
+		}
+		/* Scan for the next thing of interest. */
+		for (i = pos; i < len; i++) {
+			c = buf[i];
+			if (r->sp_in_string) {
+				if (r->sp_escape) {
+					r->sp_escape = 0;
+					r->sp_key_plain = 0;
+					continue;
+				}
+				if (r->sp_ks != KS_IN_KEY) {
+					/* Skip string bytes quickly. */
+					while (i < len && buf[i] != '"' &&
+					    buf[i] != '\\')
+						i++;
+					if (i == len)
+						break;
+					c = buf[i];
+				}
+				if (c == '\\') {
+					r->sp_escape = 1;
+				} else if (c == '"') {
+					r->sp_in_string = 0;
+					if (r->sp_ks == KS_IN_KEY)
+						r->sp_ks = KS_AFTER_KEY;
+				} else if (r->sp_ks == KS_IN_KEY) {
+					if (r->sp_keylen < sizeof(r->sp_key))
+						r->sp_key[r->sp_keylen++] =
+						    (char)c;
+					else
+						r->sp_key_plain = 0;
+				}
+				continue;
+			}
+			switch (c) {
+			case '"':
+				r->sp_in_string = 1;
+				if (r->sp_depth == 1 && r->sp_top_object &&
+				    r->sp_ks == KS_EXPECT_KEY) {
+					r->sp_ks = KS_IN_KEY;
+					r->sp_keylen = 0;
+					r->sp_key_plain = 1;
+				} else if (r->sp_depth == 1) {
+					r->sp_ks = KS_NONE;
+				}
+				break;
+			case '[':
+			case '{':
+				if (r->sp_depth == 1 && c == '[' &&
+				    r->sp_ks == KS_AFTER_COLON &&
+				    (sec = spliced_section(r)) != SEC_NONE) {
+					/* yajl gets everything up to '['. */
+					if (feed_json(r, buf + start,
+					    i + 1 - start, off + start) == -1)
+						return -1;
+					r->sp_ks = KS_NONE;
+					if (start_scan(r, sec) == -1)
+						return -1;
+					if (r->sp_mode) {
+						pos = i + 1;
+						start = pos;
+						goto next;
+					}
+				}
+				r->sp_depth++;
+				if (r->sp_depth == 1) {
+					r->sp_top_object = c == '{';
+					r->sp_ks = r->sp_top_object ?
+					    KS_EXPECT_KEY : KS_NONE;
+				} else if (r->sp_depth == 2) {
+					r->sp_ks = KS_NONE;
+				}
+				break;
+			case ']':
+			case '}':
+				r->sp_depth--;
+				break;
+			case ',':
+				if (r->sp_depth == 1 && r->sp_top_object)
+					r->sp_ks = KS_EXPECT_KEY;
+				break;
+			case ':':
+				if (r->sp_depth == 1 &&
+				    r->sp_ks == KS_AFTER_KEY)
+					r->sp_ks = KS_AFTER_COLON;
+				break;
+			case ' ': case '\t': case '\n': case '\r':
+				break;
+			default:
+				if (r->sp_depth == 1)
+					r->sp_ks = KS_NONE;
+				break;
+			}
+		}
+		pos = len;
+next:
+		;
+	}
+	if (!r->sp_mode && feed_json(r, buf + start, len - start,
+	    off + start) == -1)
+		return -1;
+	r->offset += len;
+	r->snap->text_bytes = r->offset;
+	return 0;
+}
+
+/* ---- whole-snapshot checks ---- */
+
+static int
+finish_checks(struct hs_snapshot_reader *r)
+{
+	struct hs_snapshot *s = r->snap;
+	uint64_t nf = r->node_fields, i, limit;
+	static const enum section required[] = { SEC_SNAPSHOT, SEC_NODES,
+	    SEC_EDGES, SEC_STRINGS };
+	size_t k;
+
+	for (k = 0; k < sizeof(required) / sizeof(required[0]); k++)
+		if (r->seen[required[k]] != 2)
+			return reader_fail(r, r->offset, "expected a "
+			    "\"%s\" section (is this a heap snapshot?)",
+			    section_names[required[k]]);
+	if (r->declared_nodes >= 0 &&
+	    (uint64_t)r->declared_nodes != s->node_count)
+		return reader_fail(r, r->section_offset[SEC_NODES],
+		    "\"nodes\" holds %u nodes but snapshot.node_count says "
+		    "%lld", s->node_count, (long long)r->declared_nodes);
+	if (r->declared_edges >= 0 &&
+	    (uint64_t)r->declared_edges != s->edge_count)
+		return reader_fail(r, r->section_offset[SEC_EDGES],
+		    "\"edges\" holds %u edges but snapshot.edge_count says "
+		    "%lld", s->edge_count, (long long)r->declared_edges);
+	if (r->edge_total != s->edge_count)
+		return reader_fail(r, r->section_offset[SEC_EDGES],
+		    "\"edges\" holds %u edges but the nodes' edge counts add "
+		    "up to %llu", s->edge_count,
+		    (unsigned long long)r->edge_total);
+	if ((uint64_t)r->root_index % nf != 0 ||
+	    (uint64_t)r->root_index / nf >= s->node_count)
+		return reader_fail(r, r->section_offset[SEC_SNAPSHOT],
+		    "expected snapshot.root_index to be a node's index");
+	s->root = (uint32_t)((uint64_t)r->root_index / nf);
+
+	/* Edge targets become ordinals (checked already as they came). */
+	for (i = 0; i < s->edge_count; i++)
+		s->edge_to[i] = (uint32_t)(s->edge_to[i] / nf);
+	limit = s->string_count;
+	for (i = 0; i < s->node_count; i++)
+		if (s->node_name[i] >= limit)
+			return reader_fail(r, r->section_offset[SEC_NODES],
+			    "node %llu names string %u, past the %llu strings",
+			    (unsigned long long)i, s->node_name[i],
+			    (unsigned long long)limit);
+	for (i = 0; i < s->edge_count; i++) {
+		enum hs_edge_kind ek = HS_EDGE_KIND(s, i);
+
+		if (ek != HS_EK_ELEMENT && ek != HS_EK_HIDDEN &&
+		    s->edge_name[i] >= limit)
+			return reader_fail(r, r->section_offset[SEC_EDGES],
+			    "edge %llu names string %u, past the %llu strings",
+			    (unsigned long long)i, s->edge_name[i],
+			    (unsigned long long)limit);
+	}
+	for (i = 0; i < s->location_count; i++) {
+		struct hs_location *l = &s->locations[i];
+
+		if (l->node % nf != 0 || l->node / nf >= s->node_count)
+			return reader_fail(r,
+			    r->section_offset[SEC_LOCATIONS], "location %llu "
+			    "refers to no node", (unsigned long long)i);
+		l->node = (uint32_t)(l->node / nf);
+	}
+	for (i = 0; i < s->trace_function_count; i++)
+		if (s->trace_functions[i].name >= limit ||
+		    s->trace_functions[i].script_name >= limit)
+			return reader_fail(r,
+			    r->section_offset[SEC_TRACE_FUNCTION_INFOS],
+			    "trace function %llu names a string past the "
+			    "%llu strings", (unsigned long long)i,
+			    (unsigned long long)limit);
+	for (i = 0; i < s->trace_node_count; i++)
+		if (s->trace_nodes[i].function != UINT32_MAX &&
+		    s->trace_nodes[i].function >= s->trace_function_count)
+			s->trace_nodes[i].function = UINT32_MAX;
+	return 0;
+}
+
+static int
+cmp_trace_node(const void *a, const void *b)
+{
+	const struct hs_trace_node *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int
+hs_snapshot_reader_finish(struct hs_snapshot_reader *r)
+{
+	struct hs_snapshot *s = r->snap;
+	size_t i;
+
+	if (r->failed)
+		return -1;
+	if (r->offset == 0)
+		return reader_fail(r, 0, "expected a heap snapshot, found "
+		    "empty input");
+	if (r->sp_mode)
+		return reader_fail(r, r->offset, "unexpected end of input in "
+		    "\"%s\"", section_names[r->sp_mode]);
+	if (hs_json_finish(r->json) == -1) {
+		if (!r->failed) {
+			snprintf(r->err, sizeof(r->err), "%s",
+			    hs_json_error(r->json));
+			r->failed = 1;
+		}
+		return -1;
+	}
+	if (finish_checks(r) == -1)
+		return -1;
+	if (s->trace_node_count > 0) {
+		/* Parents are indexes: turn them into ids before sorting. */
+		for (i = 0; i < s->trace_node_count; i++)
+			if (s->trace_nodes[i].parent != UINT32_MAX)
+				s->trace_nodes[i].parent =
+				    s->trace_nodes[s->trace_nodes[i].parent].id;
+		qsort(s->trace_nodes, s->trace_node_count,
+		    sizeof(*s->trace_nodes), cmp_trace_node);
+	}
+	return 0;
+}
+
+struct hs_snapshot_reader *
+hs_snapshot_reader_new(void)
+{
+	struct hs_snapshot_reader *r;
+
+	if ((r = hs_calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	if ((r->snap = hs_calloc(1, sizeof(*r->snap))) == NULL ||
+	    (r->json = hs_json_new(&reader_events, r)) == NULL) {
+		hs_snapshot_reader_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+hs_snapshot_reader_size_hint(struct hs_snapshot_reader *r, uint64_t bytes)
+{
+	r->size_hint = bytes;
+}
+
+const char *
+hs_snapshot_reader_error(const struct hs_snapshot_reader *r)
+{
+	return r->err;
+}
+
+uint64_t
+hs_snapshot_reader_offset(const struct hs_snapshot_reader *r)
+{
+	return r->offset;
+}
+
+const char *
+hs_snapshot_reader_section(const struct hs_snapshot_reader *r)
+{
+	if (r->sp_mode)
+		return section_names[r->sp_mode];
+	if (r->section != SEC_NONE && r->section != SEC_OTHER)
+		return section_names[r->section];
+	return "parsing";
+}
+
+struct hs_snapshot *
+hs_snapshot_reader_take(struct hs_snapshot_reader *r)
+{
+	struct hs_snapshot *s = r->snap;
+
+	r->snap = NULL;
+	return s;
+}
+
+void
+hs_snapshot_reader_free(struct hs_snapshot_reader *r)
+{
+	if (r == NULL)
+		return;
+	hs_snapshot_free(r->snap);
+	hs_json_free(r->json);
+	hs_jv_builder_free(r->header_builder);
+	hs_jv_free(r->header);
+	if (r->ss_ready)
+		hs_strscan_free(&r->ss);
+	hs_free(r->wanted);
+	hs_free(r->levels);
+	hs_free(r);
+}
+
+void
+hs_snapshot_free(struct hs_snapshot *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	hs_free(s->node_type);
+	hs_free(s->node_name);
+	hs_free(s->node_id);
+	hs_free(s->node_self);
+	hs_free(s->first_edge);
+	hs_free(s->node_detached);
+	hs_free(s->node_trace);
+	hs_free(s->edge_type);
+	hs_free(s->edge_name);
+	hs_free(s->edge_to);
+	for (i = 0; i < s->node_type_count && s->node_type_names; i++)
+		hs_free(s->node_type_names[i]);
+	hs_free(s->node_type_names);
+	hs_free(s->node_kind);
+	for (i = 0; i < s->edge_type_count && s->edge_type_names; i++)
+		hs_free(s->edge_type_names[i]);
+	hs_free(s->edge_type_names);
+	hs_free(s->edge_kind);
+	hs_free(s->string_off);
+	hs_free(s->string_len);
+	hs_free(s->string_text);
+	hs_free(s->locations);
+	hs_free(s->trace_functions);
+	hs_free(s->trace_nodes);
+	hs_free(s);
+}
+
+const char *
+hs_snapshot_node_name(const struct hs_snapshot *s, uint32_t n)
+{
+	const char *p = hs_snapshot_string(s, s->node_name[n], NULL);
+
+	return p ? p : "";
+}

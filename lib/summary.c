@@ -1,0 +1,843 @@
+/*
+ * summary: writing and reading hs-summary files (see summary.h and
+ * man/hs-summary.5).
+ */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "analyze.h"
+#include "buf.h"
+#include "input.h"
+#include "json.h"
+#include "jv.h"
+#include "summary.h"
+#include "zstdio.h"
+
+/* ---- writing ---- */
+
+struct writer {
+	struct hs_zenc	*z;
+	hs_write_fn	 fn;
+	void		*sink;
+	struct hs_buf	 line;
+	int		 failed;
+};
+
+/* Sends the line built so far, with its newline, to the compressor. */
+static int
+emit(struct writer *w)
+{
+	if (w->failed)
+		return -1;
+	if (hs_buf_addc(&w->line, '\n') == -1 ||
+	    hs_zenc_write(w->z, w->line.data, w->line.len, w->fn,
+	    w->sink) == -1) {
+		w->failed = 1;
+		return -1;
+	}
+	hs_buf_reset(&w->line);
+	return 0;
+}
+
+static void
+put_raw(struct writer *w, const char *s)
+{
+	if (hs_buf_adds(&w->line, s) == -1)
+		w->failed = 1;
+}
+
+static void
+put_str(struct writer *w, const char *key, const char *s)
+{
+	if (hs_buf_printf(&w->line, ",\"%s\":", key) == -1 ||
+	    hs_json_quote(&w->line, s, strlen(s)) == -1)
+		w->failed = 1;
+}
+
+static void
+put_u64(struct writer *w, const char *key, uint64_t v)
+{
+	if (hs_buf_printf(&w->line, ",\"%s\":%" PRIu64, key, v) == -1)
+		w->failed = 1;
+}
+
+static void
+put_i64(struct writer *w, const char *key, int64_t v)
+{
+	if (hs_buf_printf(&w->line, ",\"%s\":%" PRId64, key, v) == -1)
+		w->failed = 1;
+}
+
+static void
+begin(struct writer *w, const char *type)
+{
+	hs_buf_reset(&w->line);
+	if (hs_buf_printf(&w->line, "{\"type\":\"%s\"", type) == -1)
+		w->failed = 1;
+}
+
+static void
+end(struct writer *w)
+{
+	put_raw(w, "}");
+	emit(w);
+}
+
+static const struct {
+	unsigned	 bit;
+	const char	*name;
+} section_names[] = {
+	{ HS_SEC_DETACHEDNESS, "detachedness" },
+	{ HS_SEC_EXTRA_NATIVE_BYTES, "extra_native_bytes" },
+	{ HS_SEC_LOCATIONS, "locations" },
+	{ HS_SEC_SAMPLES, "samples" },
+	{ HS_SEC_SCOPES, "scopes" },
+	{ HS_SEC_TRACE_FUNCTION_INFOS, "trace_function_infos" },
+	{ HS_SEC_TRACE_NODE_ID, "trace_node_id" },
+	{ HS_SEC_TRACE_TREE, "trace_tree" },
+};
+
+static void
+write_header(struct writer *w, const struct hs_analysis *a,
+    const struct hs_summary_meta *m)
+{
+	const struct hs_snapshot *s = a->snap;
+	size_t i, n = 0;
+
+	begin(w, "header");
+	put_str(w, "format", HS_SUMMARY_FORMAT);
+	put_u64(w, "version", HS_SUMMARY_VERSION);
+	put_str(w, "producer", "hs-summarize " HS_VERSION);
+	put_raw(w, ",\"source\":{\"name\":");
+	if (hs_json_quote(&w->line, m->source_name,
+	    strlen(m->source_name)) == -1)
+		w->failed = 1;
+	if (m->source_bytes >= 0)
+		put_i64(w, "bytes", m->source_bytes);
+	put_u64(w, "json_bytes", s->text_bytes);
+	put_raw(w, m->source_compressed ? ",\"compressed\":true}" :
+	    ",\"compressed\":false}");
+	if (m->label)
+		put_str(w, "label", m->label);
+	if (m->session)
+		put_str(w, "session", m->session);
+	if (m->captured)
+		put_str(w, "captured", m->captured);
+	put_str(w, "runtime", a->is_browser ? "browser" : "node");
+	put_str(w, "conventions", a->opts.raw ? "raw" : "devtools");
+	put_u64(w, "node_count", s->node_count);
+	put_u64(w, "edge_count", s->edge_count);
+	put_u64(w, "total_size", a->total_size);
+	put_u64(w, "raw_self_total", a->raw_self_total);
+	put_u64(w, "reachable_size", a->reachable_size);
+	put_u64(w, "reachable_count", a->reachable_count);
+	put_u64(w, "extra_native_bytes", s->extra_native_bytes);
+	put_u64(w, "max_object_id", a->max_id);
+	put_u64(w, "max_js_object_id", a->max_js_id);
+	put_u64(w, "class_count", a->class_count);
+	put_raw(w, ",\"sections\":[");
+	for (i = 0; i < sizeof(section_names) / sizeof(section_names[0]);
+	    i++) {
+		if (!(s->sections & section_names[i].bit))
+			continue;
+		if (n++ > 0)
+			put_raw(w, ",");
+		put_raw(w, "\"");
+		put_raw(w, section_names[i].name);
+		put_raw(w, "\"");
+	}
+	put_raw(w, "]");
+	put_raw(w, m->with_ids ? ",\"ids\":true" : ",\"ids\":false");
+	put_raw(w, m->redacted ? ",\"redacted\":true" : ",\"redacted\":false");
+	end(w);
+}
+
+static void
+write_statistics(struct writer *w, const struct hs_analysis *a)
+{
+	const struct hs_statistics *st = &a->stats;
+	uint64_t other = st->v8heap - st->code - st->strings - st->js_arrays -
+	    st->system;
+
+	begin(w, "statistics");
+	put_u64(w, "total", st->total);
+	put_u64(w, "v8heap", st->v8heap);
+	put_u64(w, "native", st->native);
+	put_u64(w, "code", st->code);
+	put_u64(w, "strings", st->strings);
+	put_u64(w, "js_arrays", st->js_arrays);
+	put_u64(w, "typed_arrays", st->typed_arrays);
+	put_u64(w, "system", st->system);
+	/* What the Statistics view's pie calls "other": the rest. */
+	put_u64(w, "other", st->v8heap >= st->code + st->strings +
+	    st->js_arrays + st->system ? other : 0);
+	end(w);
+}
+
+static void
+put_location(struct writer *w, uint32_t script_id, uint32_t line,
+    uint32_t column)
+{
+	if (hs_buf_printf(&w->line, ",\"location\":{\"script_id\":%" PRIu32
+	    ",\"line\":%" PRIu32 ",\"column\":%" PRIu32 "}", script_id, line,
+	    column) == -1)
+		w->failed = 1;
+}
+
+static const struct hs_analysis *sort_a;
+
+static int
+cmp_class(const void *x, const void *y)
+{
+	const struct hs_class *p = &sort_a->classes[*(const uint32_t *)x];
+	const struct hs_class *q = &sort_a->classes[*(const uint32_t *)y];
+
+	if (p->retained != q->retained)
+		return p->retained > q->retained ? -1 : 1;
+	return strcmp(hs_analysis_key(sort_a, p->key),
+	    hs_analysis_key(sort_a, q->key));
+}
+
+static void
+write_classes(struct writer *w, const struct hs_analysis *a,
+    const uint32_t *order, int detachedness)
+{
+	size_t i;
+
+	for (i = 0; i < a->class_count && !w->failed; i++) {
+		const struct hs_class *c = &a->classes[order[i]];
+
+		if (c->count == 0)
+			continue;
+		begin(w, "class");
+		put_str(w, "key", hs_analysis_key(a, c->key));
+		put_str(w, "name", hs_analysis_name(a, c->name));
+		if (c->has_location)
+			put_location(w, c->script_id, c->line, c->column);
+		put_u64(w, "count", c->count);
+		put_u64(w, "self", c->self);
+		put_u64(w, "raw_self", c->raw_self);
+		put_u64(w, "retained", c->retained);
+		put_u64(w, "max_retained", c->max_retained);
+		put_i64(w, "distance", c->distance);
+		if (detachedness)
+			put_u64(w, "detached", c->detached);
+		put_u64(w, "max_id", c->max_id);
+		end(w);
+	}
+}
+
+static void
+write_sites(struct writer *w, const struct hs_analysis *a, const char *type,
+    const struct hs_site *site, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && !w->failed; i++) {
+		begin(w, type);
+		put_str(w, "function", hs_analysis_name(a, site[i].name));
+		if (site[i].script != UINT32_MAX)
+			put_str(w, "script", hs_analysis_name(a,
+			    site[i].script));
+		put_location(w, site[i].script_id, site[i].line,
+		    site[i].column);
+		put_u64(w, "count", site[i].count);
+		put_u64(w, "self", site[i].self);
+		if (site == a->closures)
+			put_u64(w, "retained", site[i].retained);
+		end(w);
+	}
+}
+
+static void
+write_retainers(struct writer *w, const struct hs_analysis *a)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->retainer_count && !w->failed; i = j) {
+		const struct hs_class *c = &a->classes[a->retainers[i].target];
+
+		begin(w, "retainers");
+		put_str(w, "key", hs_analysis_key(a, c->key));
+		put_raw(w, ",\"by\":[");
+		for (j = i; j < a->retainer_count &&
+		    a->retainers[j].target == a->retainers[i].target; j++) {
+			const struct hs_retainer *r = &a->retainers[j];
+
+			put_raw(w, j > i ? ",{\"class\":" : "{\"class\":");
+			if (hs_json_quote(&w->line, hs_analysis_name(a,
+			    a->classes[r->source].name), strlen(
+			    hs_analysis_name(a, a->classes[r->source].name))) ==
+			    -1)
+				w->failed = 1;
+			put_str(w, "edge", hs_analysis_label(a, r->edge));
+			put_u64(w, "count", r->count);
+			put_u64(w, "retained", r->retained);
+			put_raw(w, "}");
+		}
+		put_raw(w, "]");
+		end(w);
+	}
+}
+
+static void
+write_paths(struct writer *w, const struct hs_analysis *a)
+{
+	size_t i, j;
+
+	for (i = 0; i < a->path_count && !w->failed; i++) {
+		const struct hs_path *p = &a->paths[i];
+
+		begin(w, "path");
+		put_str(w, "key", hs_analysis_key(a,
+		    a->classes[p->cls].key));
+		put_u64(w, "object_id", p->object_id);
+		put_u64(w, "retained", p->retained);
+		put_raw(w, ",\"steps\":[");
+		for (j = 0; j < p->len; j++) {
+			const char *name = hs_analysis_name(a,
+			    a->classes[p->steps[j].cls].name);
+
+			put_raw(w, j > 0 ? ",{\"edge\":" : "{\"edge\":");
+			if (hs_json_quote(&w->line, hs_analysis_label(a,
+			    p->steps[j].edge), strlen(hs_analysis_label(a,
+			    p->steps[j].edge))) == -1)
+				w->failed = 1;
+			put_str(w, "class", name);
+			put_raw(w, "}");
+		}
+		put_raw(w, "]");
+		end(w);
+	}
+}
+
+/* Ids as deltas: the first of each record is absolute. */
+static void
+write_ids(struct writer *w, const struct hs_analysis *a, const uint32_t *order)
+{
+	size_t i, j, k, n;
+
+	for (i = 0; i < a->class_count && !w->failed; i++) {
+		const struct hs_class *c = &a->classes[order[i]];
+
+		for (j = 0; j < c->count && !w->failed; j += n) {
+			n = c->count - j;
+			if (n > HS_IDS_PER_RECORD)
+				n = HS_IDS_PER_RECORD;
+			begin(w, "ids");
+			put_str(w, "key", hs_analysis_key(a, c->key));
+			put_raw(w, ",\"ids\":[");
+			for (k = 0; k < n; k++)
+				if (hs_buf_printf(&w->line, k ? ",%" PRIu32 :
+				    "%" PRIu32, k ? c->ids[j + k] -
+				    c->ids[j + k - 1] : c->ids[j]) == -1)
+					w->failed = 1;
+			put_raw(w, "],\"self\":[");
+			for (k = 0; k < n; k++)
+				if (hs_buf_printf(&w->line, k ? ",%" PRIu32 :
+				    "%" PRIu32, c->id_self[j + k]) == -1)
+					w->failed = 1;
+			put_raw(w, "]");
+			end(w);
+		}
+	}
+}
+
+int
+hs_summary_write(const struct hs_analysis *a, const struct hs_summary_meta *m,
+    hs_write_fn fn, void *sink, char *err, size_t errlen)
+{
+	struct writer w;
+	uint32_t *order;
+	size_t i;
+	int ret = -1;
+
+	memset(&w, 0, sizeof(w));
+	w.fn = fn;
+	w.sink = sink;
+	if ((order = hs_alloc_array(a->class_count + 1,
+	    sizeof(*order))) == NULL ||
+	    (w.z = hs_zenc_new(m->level > 0 ? m->level : 6)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		hs_free(order);
+		return -1;
+	}
+	for (i = 0; i < a->class_count; i++)
+		order[i] = (uint32_t)i;
+	sort_a = a;
+	qsort(order, a->class_count, sizeof(*order), cmp_class);
+
+	write_header(&w, a, m);
+	write_statistics(&w, a);
+	write_classes(&w, a, order,
+	    (a->snap->sections & HS_SEC_DETACHEDNESS) || a->is_browser);
+	write_sites(&w, a, "closure", a->closures, a->closure_count);
+	write_sites(&w, a, "allocation", a->allocations, a->allocation_count);
+	write_retainers(&w, a);
+	write_paths(&w, a);
+	if (m->with_ids)
+		write_ids(&w, a, order);
+	if (!w.failed && hs_zenc_end(w.z, fn, sink) == -1)
+		w.failed = 1;
+	if (w.failed) {
+		/* An encoder error has text; a sink error reports itself. */
+		snprintf(err, errlen, "%s", hs_zenc_error(w.z)[0] ?
+		    hs_zenc_error(w.z) : "");
+	} else {
+		ret = 0;
+	}
+	hs_zenc_free(w.z);
+	hs_buf_free(&w.line);
+	hs_free(order);
+	return ret;
+}
+
+/* ---- file names ---- */
+
+static int
+all_digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return 0;
+	return n > 0;
+}
+
+/* "YYYYMMDD" "HHMMSS" -> "YYYY-MM-DDTHH:MM:SS" (+ "Z" when utc). */
+static int
+iso_time(const char *d, const char *t, int utc, char *out, size_t outlen)
+{
+	int n = snprintf(out, outlen, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s%s",
+	    d, d + 4, d + 6, t, t + 2, t + 4, utc ? "Z" : "");
+
+	return n > 0 && (size_t)n < outlen ? 0 : -1;
+}
+
+int
+hs_summary_parse_filename(const char *path, struct hs_summary_meta *m,
+    char *buf, size_t buflen)
+{
+	const char *base = strrchr(path, '/');
+	char name[256], *p, *parts[8];
+	size_t len, nparts = 0, used = 0;
+
+	base = base ? base + 1 : path;
+	if (strlen(base) >= sizeof(name))
+		return 0;
+	strcpy(name, base);
+	len = strlen(name);
+	if (len > 4 && strcmp(name + len - 4, ".zst") == 0)
+		name[len -= 4] = '\0';
+	if (len > 13 && strcmp(name + len - 13, ".heapsnapshot") == 0)
+		name[len -= 13] = '\0';
+	else
+		return 0;
+
+#define KEEP(field, s) do { \
+	size_t l_ = strlen(s) + 1; \
+	if (m->field == NULL && used + l_ <= buflen) { \
+		memcpy(buf + used, s, l_); \
+		m->field = buf + used; \
+		used += l_; \
+	} \
+} while (0)
+
+	/* Heap.YYYYMMDD.HHMMSS.PID.0.SEQ */
+	if (strncmp(name, "Heap.", 5) == 0) {
+		for (p = strtok(name, "."); p && nparts < 8;
+		    p = strtok(NULL, "."))
+			parts[nparts++] = p;
+		if (nparts == 6 && strlen(parts[1]) == 8 &&
+		    all_digits(parts[1], 8) && strlen(parts[2]) == 6 &&
+		    all_digits(parts[2], 6) && all_digits(parts[3],
+		    strlen(parts[3]))) {
+			char t[32];
+
+			if (iso_time(parts[1], parts[2], 0, t, sizeof(t)) == 0)
+				KEEP(captured, t);
+			KEEP(session, parts[3]);
+			return 1;
+		}
+		return 0;
+	}
+	/* session_<id>_<label>_<YYYYMMDDTHHMMSSZ> */
+	if (strncmp(name, "session_", 8) == 0) {
+		char *id = name + 8, *time = strrchr(name, '_'), *label;
+
+		if (time == NULL || time <= id)
+			return 0;
+		*time++ = '\0';
+		if ((label = strchr(id, '_')) == NULL)
+			return 0;
+		*label++ = '\0';
+		if (*id == '\0' || *label == '\0')
+			return 0;
+		if (strlen(time) == 16 && time[8] == 'T' && time[15] == 'Z' &&
+		    all_digits(time, 8) && all_digits(time + 9, 6)) {
+			char t[32];
+
+			if (iso_time(time, time + 9, 1, t, sizeof(t)) == 0)
+				KEEP(captured, t);
+		}
+		KEEP(session, id);
+		KEEP(label, label);
+		return 1;
+	}
+#undef KEEP
+	return 0;
+}
+
+/* ---- reading ---- */
+
+/* Summaries are small next to snapshots; this bounds a hostile one. */
+#define MAX_LINE	(64u << 20)
+
+static int
+class_from(struct hs_summary_class *c, const struct hs_jv *r)
+{
+	const struct hs_jv *loc = hs_jv_get(r, "location");
+	const char *key = hs_jv_get_str(r, "key"),
+	    *name = hs_jv_get_str(r, "name");
+	int64_t v;
+
+	memset(c, 0, sizeof(*c));
+	if (key == NULL || name == NULL)
+		return -1;
+	if ((c->key = hs_strdup(key)) == NULL ||
+	    (c->name = hs_strdup(name)) == NULL)
+		return -1;
+#define U64(field) do { \
+	if (hs_jv_get_int(r, #field, 0, INT64_MAX, &v) == -1) \
+		return -1; \
+	c->field = (uint64_t)v; \
+} while (0)
+	U64(count);
+	U64(self);
+	U64(retained);
+	if (hs_jv_get(r, "raw_self") != NULL)
+		U64(raw_self);
+	if (hs_jv_get(r, "max_retained") != NULL)
+		U64(max_retained);
+	if (hs_jv_get(r, "detached") != NULL)
+		U64(detached);
+#undef U64
+	if (hs_jv_get_int(r, "distance", INT32_MIN, INT64_MAX, &v) == 0)
+		c->distance = v;
+	if (hs_jv_get_int(r, "max_id", 0, UINT32_MAX, &v) == 0)
+		c->max_id = (uint32_t)v;
+	if (loc != NULL) {
+		int64_t s, l, col;
+
+		if (hs_jv_get_int(loc, "script_id", 0, UINT32_MAX, &s) == -1 ||
+		    hs_jv_get_int(loc, "line", 0, UINT32_MAX, &l) == -1 ||
+		    hs_jv_get_int(loc, "column", 0, UINT32_MAX, &col) == -1)
+			return -1;
+		c->has_location = 1;
+		c->script_id = (uint32_t)s;
+		c->line = (uint32_t)l;
+		c->column = (uint32_t)col;
+	}
+	return 0;
+}
+
+static int
+ids_into(struct hs_summary_class *c, const struct hs_jv *r)
+{
+	const struct hs_jv *ids = hs_jv_get(r, "ids"), *self = hs_jv_get(r,
+	    "self");
+	uint64_t prev;
+	size_t i, n;
+
+	if (ids == NULL || self == NULL || ids->kind != HS_JV_ARRAY ||
+	    self->kind != HS_JV_ARRAY || ids->len != self->len)
+		return -1;
+	n = ids->len;
+	if (c->id_count + n > (size_t)c->count)
+		return -1;
+	if (c->ids == NULL) {
+		c->id_cap = (size_t)c->count;
+		if ((c->ids = hs_alloc_array(c->id_cap + 1,
+		    sizeof(uint32_t))) == NULL ||
+		    (c->id_self = hs_alloc_array(c->id_cap + 1,
+		    sizeof(uint32_t))) == NULL)
+			return -1;
+	}
+	prev = 0;
+	for (i = 0; i < n; i++) {
+		const struct hs_jv *x = &ids->items[i], *y = &self->items[i];
+		uint64_t id;
+
+		if (x->kind != HS_JV_NUMBER || !x->is_integer ||
+		    x->integer < 0 || y->kind != HS_JV_NUMBER ||
+		    !y->is_integer || y->integer < 0 ||
+		    y->integer > UINT32_MAX)
+			return -1;
+		id = (i == 0 ? 0 : prev) + (uint64_t)x->integer;
+		if (id > UINT32_MAX)
+			return -1;
+		prev = id;
+		c->ids[c->id_count] = (uint32_t)id;
+		c->id_self[c->id_count++] = (uint32_t)y->integer;
+	}
+	return 0;
+}
+
+const struct hs_summary_class *
+hs_summary_find(const struct hs_summary *s, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->class_count; i++)
+		if (strcmp(s->classes[i].key, key) == 0)
+			return &s->classes[i];
+	return NULL;
+}
+
+/* Finds a class by key for ids records: classes are few, so a scan. */
+static struct hs_summary_class *
+find_mut(struct hs_summary *s, const char *key, size_t *hint)
+{
+	size_t i;
+
+	if (*hint < s->class_count && strcmp(s->classes[*hint].key, key) == 0)
+		return &s->classes[*hint];
+	for (i = 0; i < s->class_count; i++)
+		if (strcmp(s->classes[i].key, key) == 0) {
+			*hint = i;
+			return &s->classes[i];
+		}
+	return NULL;
+}
+
+const char *
+hs_summary_kind(const struct hs_summary *s)
+{
+	const char *f = hs_jv_get_str(s->header, "format");
+
+	return f ? f : "";
+}
+
+static int
+read_fail(char *err, size_t errlen, uint64_t off, const char *msg)
+{
+	snprintf(err, errlen, "byte %" PRIu64 ": %s", off, msg);
+	return -1;
+}
+
+/* Handles one line (line_off: its offset in the decompressed text). */
+static int
+summary_line(struct hs_summary *sum, const char *line, size_t len,
+    uint64_t line_off, size_t *cap_classes, size_t *cap_records,
+    size_t *hint, char *err, size_t errlen)
+{
+	struct hs_jv *r;
+	const char *type;
+	int64_t version;
+
+	if ((r = hs_jv_parse(line, len, line_off, MAX_LINE * 4, err,
+	    errlen)) == NULL)
+		return -1;
+	if (r->kind != HS_JV_OBJECT ||
+	    (type = hs_jv_get_str(r, "type")) == NULL) {
+		hs_jv_free(r);
+		return read_fail(err, errlen, line_off,
+		    "expected a record with a \"type\"");
+	}
+	if (sum->header == NULL) {
+		const char *format = hs_jv_get_str(r, "format");
+
+		if (strcmp(type, "header") != 0 || format == NULL) {
+			hs_jv_free(r);
+			return read_fail(err, errlen, line_off,
+			    "expected an hs-summary header");
+		}
+		if (hs_jv_get_int(r, "version", 0, INT32_MAX, &version) ==
+		    -1) {
+			hs_jv_free(r);
+			return read_fail(err, errlen, line_off,
+			    "expected a format version in the header");
+		}
+		if (strcmp(format, HS_SUMMARY_FORMAT) == 0 &&
+		    version > HS_SUMMARY_VERSION) {
+			hs_jv_free(r);
+			snprintf(err, errlen, "hs-summary version %" PRId64
+			    " is newer than this hs reads (%d): upgrade hs",
+			    version, HS_SUMMARY_VERSION);
+			return -1;
+		}
+		sum->header = r;
+		sum->has_ids = hs_jv_get(r, "ids") != NULL &&
+		    hs_jv_get(r, "ids")->kind == HS_JV_BOOL &&
+		    hs_jv_get(r, "ids")->boolean;
+		return 0;
+	}
+	if (strcmp(type, "class") == 0) {
+		if (hs_grow(&sum->classes, cap_classes, sum->class_count + 1,
+		    sizeof(*sum->classes)) == -1) {
+			hs_jv_free(r);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if (class_from(&sum->classes[sum->class_count], r) == -1) {
+			hs_free(sum->classes[sum->class_count].key);
+			hs_free(sum->classes[sum->class_count].name);
+			hs_jv_free(r);
+			return read_fail(err, errlen, line_off,
+			    "expected a class record with key, name, count, "
+			    "self and retained");
+		}
+		sum->class_count++;
+		hs_jv_free(r);
+		return 0;
+	}
+	if (strcmp(type, "ids") == 0) {
+		const char *key = hs_jv_get_str(r, "key");
+		struct hs_summary_class *c = key ? find_mut(sum, key, hint) :
+		    NULL;
+
+		if (c == NULL || ids_into(c, r) == -1) {
+			hs_jv_free(r);
+			return read_fail(err, errlen, line_off,
+			    "expected an ids record for a known class");
+		}
+		hs_jv_free(r);
+		return 0;
+	}
+	if (strcmp(type, "statistics") == 0 && sum->statistics == NULL) {
+		sum->statistics = r;
+		return 0;
+	}
+	if (hs_grow(&sum->records, cap_records, sum->record_count + 1,
+	    sizeof(*sum->records)) == -1) {
+		hs_jv_free(r);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	sum->records[sum->record_count++] = r;
+	return 0;
+}
+
+/* A heap snapshot starts with {"snapshot": (after optional spaces). */
+static int
+looks_like_snapshot(const unsigned char *p, size_t len)
+{
+	static const char want[] = "\"snapshot\"";
+	size_t i = 0;
+
+	while (i < len && isspace(p[i]))
+		i++;
+	if (i >= len || p[i++] != '{')
+		return 0;
+	while (i < len && isspace(p[i]))
+		i++;
+	return len - i >= sizeof(want) - 1 &&
+	    memcmp(p + i, want, sizeof(want) - 1) == 0;
+}
+
+/* Plain JSON lines are read too, so that "zstd -dc x.hss | ..." works. */
+struct hs_summary *
+hs_summary_read(const char *path, char *err, size_t errlen)
+{
+	struct hs_summary *sum;
+	struct hs_input *in;
+	struct hs_buf line = { 0 };
+	const unsigned char *buf;
+	size_t len, i, cap_classes = 0, cap_records = 0, hint = 0;
+	uint64_t off = 0, line_off = 0;
+	int r, first = 1;
+
+	if ((in = hs_input_open(path, err, errlen)) == NULL)
+		return NULL;
+	if ((sum = hs_calloc(1, sizeof(*sum))) == NULL ||
+	    (sum->path = hs_strdup(path)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	while ((r = hs_input_next(in, &buf, &len)) == 1) {
+		if (first) {
+			first = 0;
+			if (looks_like_snapshot(buf, len)) {
+				snprintf(err, errlen, "byte 0: this is a heap "
+				    "snapshot, not a summary (run "
+				    "hs-summarize on it first)");
+				goto fail;
+			}
+		}
+		for (i = 0; i < len; i++) {
+			const unsigned char *nl = memchr(buf + i, '\n',
+			    len - i);
+			size_t n = nl ? (size_t)(nl - (buf + i)) : len - i;
+
+			if (line.len + n > MAX_LINE) {
+				read_fail(err, errlen, line_off,
+				    "line too long for a summary");
+				goto fail;
+			}
+			if (hs_buf_add(&line, buf + i, n) == -1) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+			i += n;
+			if (nl == NULL)
+				break;
+			if (line.len > 0 && summary_line(sum, line.data,
+			    line.len, line_off, &cap_classes, &cap_records,
+			    &hint, err, errlen) == -1)
+				goto fail;
+			line_off = off + i + 1;
+			hs_buf_reset(&line);
+		}
+		off += len;
+	}
+	if (r == -1) {
+		snprintf(err, errlen, "%s", hs_input_error(in));
+		goto fail;
+	}
+	if (line.len > 0) {
+		read_fail(err, errlen, line_off, "truncated summary (the last "
+		    "line has no newline)");
+		goto fail;
+	}
+	if (sum->header == NULL) {
+		snprintf(err, errlen, "byte 0: expected an hs-summary header, "
+		    "found %s", off == 0 ? "empty input" : "no records");
+		goto fail;
+	}
+	hs_buf_free(&line);
+	hs_input_close(in);
+	return sum;
+fail:
+	hs_buf_free(&line);
+	hs_input_close(in);
+	hs_summary_free(sum);
+	return NULL;
+}
+
+void
+hs_summary_free(struct hs_summary *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->class_count; i++) {
+		hs_free(s->classes[i].key);
+		hs_free(s->classes[i].name);
+		hs_free(s->classes[i].ids);
+		hs_free(s->classes[i].id_self);
+	}
+	hs_free(s->classes);
+	for (i = 0; i < s->record_count; i++)
+		hs_jv_free(s->records[i]);
+	hs_free(s->records);
+	hs_jv_free(s->header);
+	hs_jv_free(s->statistics);
+	hs_free(s->path);
+	hs_free(s);
+}

