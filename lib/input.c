@@ -19,6 +19,15 @@
 #define BUFSIZE		(4u << 20)
 #define RAWSIZE		(1u << 20)
 
+/* Tests set this to hand the consumer small, odd chunks. */
+static size_t max_chunk = BUFSIZE;
+
+void
+hs_input_set_max_chunk(size_t n)
+{
+	max_chunk = n == 0 || n > BUFSIZE ? BUFSIZE : n;
+}
+
 struct buffer {
 	unsigned char	*data;
 	size_t		 len;
@@ -78,12 +87,16 @@ fill_plain(struct hs_input *in, struct buffer *b)
 
 	b->len = 0;
 	if (in->headlen > 0) {
-		memcpy(b->data, in->head, in->headlen);
-		b->len = in->headlen;
-		in->headlen = 0;
+		/* The replayed head may be longer than a tiny max_chunk. */
+		b->len = in->headlen < max_chunk ? in->headlen : max_chunk;
+		memcpy(b->data, in->head, b->len);
+		memmove(in->head, in->head + b->len, in->headlen - b->len);
+		in->headlen -= b->len;
+		if (in->headlen > 0)
+			return 0;
 	}
-	while (b->len < BUFSIZE) {
-		r = read_some(in, b->data + b->len, BUFSIZE - b->len);
+	while (b->len < max_chunk) {
+		r = read_some(in, b->data + b->len, max_chunk - b->len);
 		if (r == -1) {
 			snprintf(in->err, sizeof(in->err), "read error: %s",
 			    strerror(errno));
@@ -103,7 +116,7 @@ fill_zstd(struct hs_input *in, struct buffer *b)
 	ssize_t r;
 
 	b->len = 0;
-	while (b->len < BUFSIZE) {
+	while (b->len < max_chunk) {
 		if (in->rawpos == in->rawlen) {
 			in->rawpos = in->rawlen = 0;
 			if (in->headlen > 0) {
@@ -131,7 +144,7 @@ fill_zstd(struct hs_input *in, struct buffer *b)
 		}
 		if (hs_zdec_run(in->zdec, in->raw + in->rawpos,
 		    in->rawlen - in->rawpos, &used, b->data + b->len,
-		    BUFSIZE - b->len, &outlen) == -1) {
+		    max_chunk - b->len, &outlen) == -1) {
 			snprintf(in->err, sizeof(in->err), "%s",
 			    hs_zdec_error(in->zdec));
 			return -1;

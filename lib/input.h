@@ -38,6 +38,7 @@ int64_t		 hs_input_file_size(const struct hs_input *);
 uint64_t	 hs_input_raw_bytes(const struct hs_input *);
 void		 hs_input_close(struct hs_input *);
 
-/* Reads whole small files (summaries are read this way too). */
+/* For tests: cap every chunk at n bytes (0 restores the default). */
+void		 hs_input_set_max_chunk(size_t n);
 
 #endif
