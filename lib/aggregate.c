@@ -247,7 +247,13 @@ class_ids(struct hs_analysis *a, uint32_t **storage)
 		struct hs_class *k = &a->classes[c];
 		uint64_t start = fill[c] - k->count, j;
 
-		qsort(pairs + start, k->count, sizeof(*pairs), cmp_id_pair);
+		/* Nodes mostly come in id order: sort only when needed. */
+		for (j = 1; j < k->count; j++)
+			if (pairs[start + j - 1].id > pairs[start + j].id)
+				break;
+		if (j < k->count)
+			qsort(pairs + start, k->count, sizeof(*pairs),
+			    cmp_id_pair);
 		k->ids = *storage + i;
 		k->id_self = *storage + total + i;
 		for (j = 0; j < k->count; j++) {

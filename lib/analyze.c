@@ -4,6 +4,7 @@
  * (Lengauer-Tarjan, with DevTools' handling of weakly held and unreachable
  * nodes), retained sizes and distances.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -378,6 +379,46 @@ shallow_sizes(struct hs_analysis *a)
 }
 
 /*
+ * Lengauer and Tarjan's eval(v), with path compression done iteratively
+ * (the recursive form overflows the stack on long chains).  The stack
+ * grows as needed; it is as deep as the longest compressed path.
+ */
+struct lt {
+	uint32_t	*ancestor, *label, *semi;
+	uint32_t	*stack;
+	size_t		 cap;
+};
+
+static int
+lt_eval(struct lt *t, uint32_t v, uint32_t *out)
+{
+	uint32_t *ancestor = t->ancestor, *label = t->label, *semi = t->semi;
+	size_t sp = 0;
+	uint32_t x = v;
+
+	if (ancestor[v] == 0) {
+		*out = v;
+		return 0;
+	}
+	while (ancestor[ancestor[x]] != 0) {
+		if (sp + 1 >= t->cap && hs_grow(&t->stack, &t->cap, sp + 2,
+		    sizeof(uint32_t)) == -1)
+			return -1;
+		t->stack[++sp] = x;
+		x = ancestor[x];
+	}
+	while (sp > 0) {
+		uint32_t y = t->stack[sp--];
+
+		if (semi[label[ancestor[y]]] < semi[label[y]])
+			label[y] = label[ancestor[y]];
+		ancestor[y] = ancestor[ancestor[y]];
+	}
+	*out = label[v];
+	return 0;
+}
+
+/*
  * The dominator tree, by Lengauer and Tarjan's algorithm (the simple
  * version), over the essential edges, exactly as DevTools runs it: a
  * depth-first search from the root in edge order; then searches from
@@ -392,9 +433,10 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 	uint32_t N = s->node_count, len = N + 1, r = s->root + 1, v, w, u, i;
 	uint32_t *first_pred = NULL, *preds = NULL, *parent = NULL,
 	    *ancestor = NULL, *vertex = NULL, *label = NULL, *semi = NULL,
-	    *dom = NULL, *next_edge = NULL, *bucket = NULL, *stack = NULL;
+	    *dom = NULL, *next_edge = NULL, *bucket = NULL;
 	uint32_t nn = 0, e;
 	uint64_t npred = 0;
+	struct lt lt = { 0 };
 	int ret = -1;
 
 	/* Predecessors over essential edges (DevTools' retainers). */
@@ -487,8 +529,9 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 	/* next_edge is free now: it becomes the buckets' links. */
 	bucket = next_edge;
 	next_edge = NULL;
-	if ((stack = hs_alloc_array(len, sizeof(uint32_t))) == NULL)
-		goto oom;
+	lt.ancestor = ancestor;
+	lt.label = label;
+	lt.semi = semi;
 	{
 		uint32_t *head = hs_calloc(len, sizeof(uint32_t));
 
@@ -504,28 +547,9 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 			for (p = first_pred[w - 1]; p < first_pred[w]; p++) {
 				orphan = 0;
 				v = preds[p] + 1;
-				/* evaluate(v) */
-				if (ancestor[v] == 0) {
-					u = v;
-				} else {
-					/* compress(v), iteratively */
-					uint32_t sp = 0, x2 = v;
-
-					while (ancestor[ancestor[x2]] != 0) {
-						stack[++sp] = x2;
-						x2 = ancestor[x2];
-					}
-					while (sp > 0) {
-						uint32_t y = stack[sp--];
-
-						if (semi[label[ancestor[y]]] <
-						    semi[label[y]])
-							label[y] =
-							    label[ancestor[y]];
-						ancestor[y] =
-						    ancestor[ancestor[y]];
-					}
-					u = label[v];
+				if (lt_eval(&lt, v, &u) == -1) {
+					hs_free(head);
+					goto oom;
 				}
 				if (semi[u] < semi[w])
 					semi[w] = semi[u];
@@ -541,26 +565,9 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 			for (x = head[parent[w]]; x != 0; x = bucket[x]) {
 				uint32_t ux;
 
-				if (ancestor[x] == 0) {
-					ux = x;
-				} else {
-					uint32_t sp = 0, x2 = x;
-
-					while (ancestor[ancestor[x2]] != 0) {
-						stack[++sp] = x2;
-						x2 = ancestor[x2];
-					}
-					while (sp > 0) {
-						uint32_t y = stack[sp--];
-
-						if (semi[label[ancestor[y]]] <
-						    semi[label[y]])
-							label[y] =
-							    label[ancestor[y]];
-						ancestor[y] =
-						    ancestor[ancestor[y]];
-					}
-					ux = label[x];
+				if (lt_eval(&lt, x, &ux) == -1) {
+					hs_free(head);
+					goto oom;
 				}
 				dom[x] = semi[ux] < semi[x] ? ux : parent[w];
 			}
@@ -588,8 +595,8 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 	semi = NULL;
 	hs_free(parent);
 	parent = NULL;
-	hs_free(stack);
-	stack = NULL;
+	hs_free(lt.stack);
+	lt.stack = NULL;
 	hs_free(bucket);
 	bucket = NULL;
 
@@ -605,10 +612,8 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 		a->retained[a->dom[v]] += a->retained[v];
 	}
 	ret = 0;
-	goto out;
+	/* On failure the caller reports: this runs on its own thread. */
 oom:
-	nomem(a);
-out:
 	hs_free(first_pred);
 	hs_free(preds);
 	hs_free(parent);
@@ -619,7 +624,7 @@ out:
 	hs_free(dom);
 	hs_free(next_edge);
 	hs_free(bucket);
-	hs_free(stack);
+	hs_free(lt.stack);
 	return ret;
 }
 
@@ -809,30 +814,64 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 	return 0;
 }
 
+struct dom_job {
+	struct hs_analysis	*a;
+	const uint8_t		*ess;
+	int			 ret;
+};
+
+static void *
+dom_thread(void *arg)
+{
+	struct dom_job *job = arg;
+
+	job->ret = dominators(job->a, job->ess);
+	return NULL;
+}
+
+/*
+ * The dominator tree and the distances (with the class names) need
+ * nothing from each other, so they run at once, one per core.
+ */
 int
 hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
 	struct weakmap_names w;
+	struct dom_job job;
+	pthread_t thread;
 	uint8_t *ess = NULL;
-	int ret = -1;
+	int ret = -1, threaded = 0;
 
 	memset(&w, 0, sizeof(w));
+	job.ret = 0;
 	if (progress)
 		progress(ctx, "dominators");
 	if (dom_state(a) == -1 || page_owned(a) == -1 ||
 	    weakmap_init(a, &w) == -1 || essential_edges(a, &w, &ess) == -1 ||
 	    shallow_sizes(a) == -1)
 		goto out;
-	if (dominators(a, ess) == -1)
-		goto out;
-	hs_free(ess);
-	ess = NULL;
+	/* All WeakMap names are known now: the cache is only read below. */
+	job.a = a;
+	job.ess = ess;
+	job.ret = -1;
+	if (pthread_create(&thread, NULL, dom_thread, &job) == 0)
+		threaded = 1;
+	else
+		dom_thread(&job);
 	if (progress)
 		progress(ctx, "distances");
 	if (distances(a, &w) == -1)
 		goto out;
+	if (progress)
+		progress(ctx, "classes");
+	if (hs_classify(a) == -1)
+		goto out;
 	ret = 0;
 out:
+	if (threaded)
+		pthread_join(thread, NULL);
+	if (ret == 0 && job.ret == -1)
+		ret = nomem(a);
 	hs_free(ess);
 	weakmap_free(&w);
 	return ret;
@@ -872,10 +911,6 @@ hs_analysis_run(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
 	a->is_browser = is_browser(a->snap);
 	if (hs_analyze_graph(a, progress, ctx) == -1)
-		return -1;
-	if (progress)
-		progress(ctx, "classes");
-	if (hs_classify(a) == -1)
 		return -1;
 	return hs_aggregate(a, progress, ctx);
 }
@@ -922,6 +957,8 @@ hs_analysis_free(struct hs_analysis *a)
 	hs_hmap_free(&a->names);
 	hs_hmap_free(&a->keys);
 	hs_hmap_free(&a->labels);
+	hs_free(a->label_key);
+	hs_free(a->label_val);
 	hs_free(a->classes);
 	hs_free(a->id_storage);
 	hs_free(a->retainers);

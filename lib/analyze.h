@@ -112,6 +112,8 @@ struct hs_analysis {
 	struct hs_hmap	 names;
 	struct hs_hmap	 keys;
 	struct hs_hmap	 labels;
+	uint64_t	*label_key;	/* cache for hs_edge_label() */
+	uint32_t	*label_val;
 
 	struct hs_class	*classes;
 	size_t		 class_count, class_cap;

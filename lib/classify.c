@@ -23,6 +23,7 @@
 #include "regex.h"
 
 #define MAX_INTERFACE_NAME_LENGTH	120
+#define LABEL_CACHE			65536
 #define MIN_OBJECT_COUNT_PER_INTERFACE	2
 #define MIN_OBJECT_PROPORTION		1000
 
@@ -837,7 +838,9 @@ hs_edge_label(struct hs_analysis *a, uint32_t e)
 	const struct hs_snapshot *s = a->snap;
 	char tmp[HS_NAME_MAX + 8];
 	const char *p;
-	size_t len;
+	size_t len, slot;
+	uint64_t key;
+	uint32_t id;
 	int n;
 
 	switch (HS_EDGE_KIND(s, e)) {
@@ -848,6 +851,18 @@ hs_edge_label(struct hs_analysis *a, uint32_t e)
 	default:
 		break;
 	}
+	/* Labels repeat a lot: a direct-mapped cache avoids most hashing. */
+	key = ((uint64_t)HS_EDGE_KIND(s, e) << 32 | s->edge_name[e]) + 1;
+	slot = (size_t)(hs_hash(&key, sizeof(key)) & (LABEL_CACHE - 1));
+	if (a->label_key == NULL) {
+		if ((a->label_key = hs_calloc(LABEL_CACHE,
+		    sizeof(uint64_t))) == NULL ||
+		    (a->label_val = hs_calloc(LABEL_CACHE,
+		    sizeof(uint32_t))) == NULL)
+			return UINT32_MAX;
+	}
+	if (a->label_key[slot] == key)
+		return a->label_val[slot];
 	p = string_or_empty(s, s->edge_name[e], &len);
 	if (hs_name_is_private(a, p, len)) {
 		p = "?";
@@ -867,5 +882,10 @@ hs_edge_label(struct hs_analysis *a, uint32_t e)
 		n = snprintf(tmp, sizeof(tmp), ".%.*s", (int)len, p);
 		break;
 	}
-	return hs_hmap_intern(&a->labels, tmp, (size_t)n, NULL);
+	id = hs_hmap_intern(&a->labels, tmp, (size_t)n, NULL);
+	if (id != UINT32_MAX) {
+		a->label_key[slot] = key;
+		a->label_val[slot] = id;
+	}
+	return id;
 }

@@ -99,6 +99,7 @@ struct hs_snapshot_reader {
 	unsigned	 trace_node_fields;
 	int		 tn_id, tn_function, tn_children;
 	int64_t		 declared_nodes, declared_edges;
+	int		 keep_trace;	/* allocation traces are recorded */
 	int64_t		 root_index;
 
 	/* Int sink state. */
@@ -388,6 +389,9 @@ read_meta(struct hs_snapshot_reader *r)
 		    "under 2^32");
 	else if (hs_jv_get(h, "edge_count") != NULL)
 		r->declared_edges = n;
+	/* trace_node_id is all zeros unless allocations were tracked. */
+	r->keep_trace = (s->sections & HS_SEC_TRACE_NODE_ID) &&
+	    hs_jv_get_int(h, "trace_function_count", 1, INT64_MAX, &n) == 0;
 	r->root_index = 0;
 	if (hs_jv_get(h, "root_index") != NULL &&
 	    hs_jv_get_int(h, "root_index", 0, UINT32_MAX, &r->root_index) == -1)
@@ -442,7 +446,7 @@ grow_nodes(struct hs_snapshot_reader *r)
 	GROW(node_self);
 	if (s->sections & HS_SEC_DETACHEDNESS)
 		GROW(node_detached);
-	if (s->sections & HS_SEC_TRACE_NODE_ID)
+	if (r->keep_trace)
 		GROW(node_trace);
 	c = cap + 1;
 	{
@@ -511,7 +515,8 @@ nodes_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
 			s->first_edge[node + 1] = (uint32_t)r->edge_total;
 			break;
 		case NC_TRACE:
-			s->node_trace[node] = v[i];
+			if (r->keep_trace)
+				s->node_trace[node] = v[i];
 			break;
 		case NC_DETACHED:
 			if (v[i] > 3) {

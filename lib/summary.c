@@ -315,11 +315,48 @@ write_paths(struct writer *w, const struct hs_analysis *a)
 	}
 }
 
+/* Appends the decimal digits of v to the line (capacity ensured). */
+static char *
+put_digits(char *p, uint32_t v)
+{
+	char tmp[10];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* Writes n numbers as ",a,b,c" (no leading comma for the first). */
+static void
+put_numbers(struct writer *w, const uint32_t *v, size_t n, int deltas)
+{
+	char *p;
+	size_t k;
+
+	if (w->failed || hs_grow(&w->line.data, &w->line.cap,
+	    w->line.len + n * 11 + 1, 1) == -1) {
+		w->failed = 1;
+		return;
+	}
+	p = w->line.data + w->line.len;
+	for (k = 0; k < n; k++) {
+		if (k > 0)
+			*p++ = ',';
+		p = put_digits(p, deltas && k > 0 ? v[k] - v[k - 1] : v[k]);
+	}
+	w->line.len = (size_t)(p - w->line.data);
+}
+
 /* Ids as deltas: the first of each record is absolute. */
 static void
 write_ids(struct writer *w, const struct hs_analysis *a, const uint32_t *order)
 {
-	size_t i, j, k, n;
+	size_t i, j, n;
 
 	for (i = 0; i < a->class_count && !w->failed; i++) {
 		const struct hs_class *c = &a->classes[order[i]];
@@ -331,16 +368,9 @@ write_ids(struct writer *w, const struct hs_analysis *a, const uint32_t *order)
 			begin(w, "ids");
 			put_str(w, "key", hs_analysis_key(a, c->key));
 			put_raw(w, ",\"ids\":[");
-			for (k = 0; k < n; k++)
-				if (hs_buf_printf(&w->line, k ? ",%" PRIu32 :
-				    "%" PRIu32, k ? c->ids[j + k] -
-				    c->ids[j + k - 1] : c->ids[j]) == -1)
-					w->failed = 1;
+			put_numbers(w, c->ids + j, n, 1);
 			put_raw(w, "],\"self\":[");
-			for (k = 0; k < n; k++)
-				if (hs_buf_printf(&w->line, k ? ",%" PRIu32 :
-				    "%" PRIu32, c->id_self[j + k]) == -1)
-					w->failed = 1;
+			put_numbers(w, c->id_self + j, n, 0);
 			put_raw(w, "]");
 			end(w);
 		}
