@@ -419,213 +419,208 @@ lt_eval(struct lt *t, uint32_t v, uint32_t *out)
 }
 
 /*
+ * Depth-first search over the essential edges from node 'from' (whose DFS
+ * parent number is 'up'), numbering nodes in visiting order as DevTools
+ * does: each node's edges in order.  num[] maps nodes to numbers (0:
+ * unvisited), vertex[] numbers to nodes, parent[] numbers to numbers.
+ * next[] is scratch: the next edge to try for each node on the path.
+ */
+static void
+dfs_number(const struct hs_snapshot *s, const uint8_t *ess, uint32_t from,
+    uint32_t up, uint32_t *num, uint32_t *vertex, uint32_t *parent,
+    uint32_t *next, uint32_t *n)
+{
+	uint32_t v = from, e;
+
+	num[v] = ++*n;
+	vertex[*n] = v;
+	parent[*n] = up;
+	next[v] = s->first_edge[v];
+	for (;;) {
+		uint32_t end = s->first_edge[v + 1], t = UINT32_MAX;
+
+		for (e = next[v]; e < end; e++) {
+			if (!BIT_GET(ess, e) || num[s->edge_to[e]] != 0)
+				continue;
+			t = s->edge_to[e];
+			break;
+		}
+		next[v] = e;
+		if (t != UINT32_MAX) {
+			num[t] = ++*n;
+			vertex[*n] = t;
+			parent[*n] = num[v];
+			next[t] = s->first_edge[t];
+			v = t;
+			continue;
+		}
+		if (v == from)
+			return;
+		v = vertex[parent[num[v]]];
+	}
+}
+
+/*
  * The dominator tree, by Lengauer and Tarjan's algorithm (the simple
  * version), over the essential edges, exactly as DevTools runs it: a
  * depth-first search from the root in edge order; then searches from
  * nodes that only weak edges retain, as if the root held them; then the
  * nodes still unreached (cycles held only by each other), each numbered as
  * a child of the root.  Retained sizes are summed up the tree.
+ *
+ * The work is done in the space of DFS numbers rather than node ordinals:
+ * the main loop then walks its arrays in order, which on graphs of tens
+ * of millions of nodes is worth several times the speed.
  */
 static int
 dominators(struct hs_analysis *a, const uint8_t *ess)
 {
 	const struct hs_snapshot *s = a->snap;
-	uint32_t N = s->node_count, len = N + 1, r = s->root + 1, v, w, u, i;
-	uint32_t *first_pred = NULL, *preds = NULL, *parent = NULL,
-	    *ancestor = NULL, *vertex = NULL, *label = NULL, *semi = NULL,
-	    *dom = NULL, *next_edge = NULL, *bucket = NULL;
-	uint32_t nn = 0, e;
-	uint64_t npred = 0;
+	uint32_t N = s->node_count, len = N + 1, v, w, u, i, e, n = 0;
+	uint32_t *num = NULL, *vertex = NULL, *parent = NULL, *first = NULL,
+	    *preds = NULL, *semi = NULL, *label = NULL, *ancestor = NULL,
+	    *dom = NULL, *head = NULL, *next = NULL;
+	uint64_t *ret = NULL, npred = 0;
 	struct lt lt = { 0 };
-	int ret = -1;
+	int rc = -1;
 
-	/* Predecessors over essential edges (DevTools' retainers). */
-	if ((first_pred = hs_calloc((size_t)N + 1, sizeof(uint32_t))) == NULL)
-		goto oom;
+	if ((num = hs_calloc(N, sizeof(uint32_t))) == NULL ||
+	    (vertex = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
+	    (parent = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
+	    (next = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
+	    (first = hs_calloc((size_t)len + 1, sizeof(uint32_t))) == NULL)
+		goto out;
+
+	/* Essential in-degrees tell which nodes only weak edges retain. */
+	for (e = 0; e < s->edge_count; e++)
+		if (BIT_GET(ess, e))
+			first[s->edge_to[e]]++;
+	dfs_number(s, ess, s->root, 0, num, vertex, parent, next, &n);
+	a->reachable_count = n;
+	for (v = 0; v < N && n < N; v++)
+		if (num[v] == 0 && first[v] == 0)
+			dfs_number(s, ess, v, 1, num, vertex, parent, next,
+			    &n);
+	for (v = 0; v < N && n < N; v++) {
+		if (num[v] == 0) {
+			num[v] = ++n;
+			vertex[n] = v;
+			parent[n] = 1;
+		}
+	}
+	for (i = 1; i <= a->reachable_count; i++)
+		a->reachable_size += s->node_self[vertex[i]];
+
+	/* Predecessors, by number, over the essential edges. */
+	memset(first, 0, ((size_t)len + 1) * sizeof(uint32_t));
 	for (e = 0; e < s->edge_count; e++)
 		if (BIT_GET(ess, e)) {
-			first_pred[s->edge_to[e]]++;
+			first[num[s->edge_to[e]] + 1]++;
 			npred++;
 		}
-	for (i = 0, u = 0; i < N; i++) {
-		uint32_t c = first_pred[i];
-
-		first_pred[i] = u;
-		u += c;
-	}
-	first_pred[N] = u;
+	for (i = 1; i <= len; i++)
+		first[i] += first[i - 1];
 	if ((preds = hs_alloc_array(npred ? npred : 1, sizeof(uint32_t))) ==
 	    NULL)
-		goto oom;
-	/* Fill, keeping each node's retainers in edge order. */
-	if ((next_edge = hs_alloc_array(len, sizeof(uint32_t))) == NULL)
-		goto oom;
-	memcpy(next_edge, first_pred, (size_t)N * sizeof(uint32_t));
+		goto out;
+	memcpy(next, first, (size_t)len * sizeof(uint32_t));
 	for (v = 0; v < N; v++)
 		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++)
 			if (BIT_GET(ess, e))
-				preds[next_edge[s->edge_to[e]]++] = v;
+				preds[next[num[s->edge_to[e]]]++] = num[v];
+	hs_free(num);
+	num = NULL;
 
-	if ((parent = hs_calloc(len, sizeof(uint32_t))) == NULL ||
+	if ((semi = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
+	    (label = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
 	    (ancestor = hs_calloc(len, sizeof(uint32_t))) == NULL ||
-	    (vertex = hs_calloc(len, sizeof(uint32_t))) == NULL ||
-	    (label = hs_calloc(len, sizeof(uint32_t))) == NULL ||
-	    (semi = hs_calloc(len, sizeof(uint32_t))) == NULL ||
-	    (dom = hs_calloc(len, sizeof(uint32_t))) == NULL)
-		goto oom;
-
-	/* Iterative DFS; next_edge[v] is the next edge of v to try. */
-#define DFS(root) do { \
-	uint32_t v_ = (root); \
-	next_edge[v_ - 1] = s->first_edge[v_ - 1]; \
-	while (v_ != 0) { \
-		uint32_t vo_ = v_ - 1, vnext_ = parent[v_]; \
-		if (semi[v_] == 0) { \
-			semi[v_] = ++nn; \
-			vertex[nn] = label[v_] = v_; \
-		} \
-		for (; next_edge[vo_] < s->first_edge[vo_ + 1]; \
-		    next_edge[vo_]++) { \
-			uint32_t e_ = next_edge[vo_], w_; \
-			if (!BIT_GET(ess, e_)) \
-				continue; \
-			w_ = s->edge_to[e_] + 1; \
-			if (semi[w_] == 0) { \
-				parent[w_] = v_; \
-				next_edge[w_ - 1] = s->first_edge[w_ - 1]; \
-				vnext_ = w_; \
-				break; \
-			} \
-		} \
-		v_ = vnext_; \
-	} \
-} while (0)
-
-	DFS(r);
-	a->reachable_count = nn;
-	if (nn < N) {
-		for (v = 1; v <= N; v++) {
-			if (semi[v] == 0 &&
-			    first_pred[v - 1] == first_pred[v]) {
-				parent[v] = r;
-				DFS(v);
-			}
-		}
-	}
-	if (nn < N) {
-		for (v = 1; v <= N; v++) {
-			if (semi[v] == 0) {
-				parent[v] = r;
-				semi[v] = ++nn;
-				vertex[nn] = label[v] = v;
-			}
-		}
-	}
-#undef DFS
-	for (v = 1; v <= N; v++)
-		if (semi[v] <= a->reachable_count)
-			a->reachable_size += s->node_self[v - 1];
-
-	/* next_edge is free now: it becomes the buckets' links. */
-	bucket = next_edge;
-	next_edge = NULL;
+	    (dom = hs_calloc(len, sizeof(uint32_t))) == NULL ||
+	    (head = hs_calloc(len, sizeof(uint32_t))) == NULL)
+		goto out;
+	for (i = 0; i <= n; i++)
+		semi[i] = label[i] = i;
 	lt.ancestor = ancestor;
 	lt.label = label;
 	lt.semi = semi;
-	{
-		uint32_t *head = hs_calloc(len, sizeof(uint32_t));
+	/* next[] becomes the buckets' links. */
+	for (w = n; w >= 2; w--) {
+		uint32_t p, x, pw = parent[w];
 
-		if (head == NULL)
-			goto oom;
-		for (i = 0; i < len; i++)
-			bucket[i] = 0;
-		for (i = nn; i >= 2; i--) {
-			uint32_t p, x, sw;
-			int orphan = 1;
-
-			w = vertex[i];
-			for (p = first_pred[w - 1]; p < first_pred[w]; p++) {
-				orphan = 0;
-				v = preds[p] + 1;
-				if (lt_eval(&lt, v, &u) == -1) {
-					hs_free(head);
-					goto oom;
-				}
-				if (semi[u] < semi[w])
-					semi[w] = semi[u];
-			}
-			if (orphan)
-				semi[w] = semi[r];
-			/* Add w to the bucket of vertex[semi[w]]. */
-			sw = vertex[semi[w]];
-			bucket[w] = head[sw];
-			head[sw] = w;
-			ancestor[w] = parent[w];	/* link */
-			/* Process the bucket of parent[w]. */
-			for (x = head[parent[w]]; x != 0; x = bucket[x]) {
-				uint32_t ux;
-
-				if (lt_eval(&lt, x, &ux) == -1) {
-					hs_free(head);
-					goto oom;
-				}
-				dom[x] = semi[ux] < semi[x] ? ux : parent[w];
-			}
-			head[parent[w]] = 0;
+		for (p = first[w]; p < first[w + 1]; p++) {
+			if (lt_eval(&lt, preds[p], &u) == -1)
+				goto out;
+			if (semi[u] < semi[w])
+				semi[w] = semi[u];
 		}
-		hs_free(head);
+		if (first[w] == first[w + 1])
+			semi[w] = semi[1];	/* an orphan: held by the root */
+		next[w] = head[semi[w]];
+		head[semi[w]] = w;
+		ancestor[w] = pw;	/* link */
+		for (x = head[pw]; x != 0; x = next[x]) {
+			if (lt_eval(&lt, x, &u) == -1)
+				goto out;
+			dom[x] = semi[u] < semi[x] ? u : pw;
+		}
+		head[pw] = 0;
 	}
-	dom[0] = dom[r] = r;
-	for (i = 2; i <= nn; i++) {
-		w = vertex[i];
-		if (dom[w] != vertex[semi[w]])
+	/*
+	 * Nodes left in a bucket never processed keep dom 0; as in DevTools,
+	 * 0 stands for the root in the last step.
+	 */
+	dom[0] = dom[1] = 1;
+	for (w = 2; w <= n; w++)
+		if (dom[w] != semi[w])
 			dom[w] = dom[dom[w]];
-	}
 
-	/* Free what is no longer needed before the big result arrays. */
 	hs_free(preds);
 	preds = NULL;
-	hs_free(first_pred);
-	first_pred = NULL;
-	hs_free(ancestor);
-	ancestor = NULL;
-	hs_free(label);
-	label = NULL;
+	hs_free(first);
+	first = NULL;
 	hs_free(semi);
 	semi = NULL;
+	hs_free(label);
+	label = NULL;
+	hs_free(ancestor);
+	ancestor = NULL;
+	hs_free(head);
+	head = NULL;
 	hs_free(parent);
 	parent = NULL;
-	hs_free(lt.stack);
-	lt.stack = NULL;
-	hs_free(bucket);
-	bucket = NULL;
+	hs_free(next);
+	next = NULL;
 
+	/* Retained sizes, summed up the tree in reverse DFS order. */
+	if ((ret = hs_alloc_array(len, sizeof(uint64_t))) == NULL)
+		goto out;
+	for (i = 1; i <= n; i++)
+		ret[i] = a->self[vertex[i]];
+	for (i = n; i > 1; i--)
+		ret[dom[i]] += ret[i];
 	if ((a->dom = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
 	    (a->retained = hs_alloc_array(N, sizeof(uint64_t))) == NULL)
-		goto oom;
-	for (v = 0; v < N; v++) {
-		a->dom[v] = dom[v + 1] - 1;
-		a->retained[v] = a->self[v];
+		goto out;
+	for (i = 1; i <= n; i++) {
+		a->dom[vertex[i]] = vertex[dom[i]];
+		a->retained[vertex[i]] = ret[i];
 	}
-	for (i = nn; i > 1; i--) {
-		v = vertex[i] - 1;
-		a->retained[a->dom[v]] += a->retained[v];
-	}
-	ret = 0;
+	rc = 0;
 	/* On failure the caller reports: this runs on its own thread. */
-oom:
-	hs_free(first_pred);
-	hs_free(preds);
-	hs_free(parent);
-	hs_free(ancestor);
+out:
+	hs_free(num);
 	hs_free(vertex);
-	hs_free(label);
+	hs_free(parent);
+	hs_free(next);
+	hs_free(first);
+	hs_free(preds);
 	hs_free(semi);
+	hs_free(label);
+	hs_free(ancestor);
 	hs_free(dom);
-	hs_free(next_edge);
-	hs_free(bucket);
+	hs_free(head);
+	hs_free(ret);
 	hs_free(lt.stack);
-	return ret;
+	return rc;
 }
 
 /* Returns the source node of edge e (binary search in first_edge). */
