@@ -13,8 +13,12 @@
 #include "json.h"
 
 /* Every block yajl holds, so that all can be freed after an unwind. */
+struct link {
+	struct link	*prev, *next;
+};
+
 struct block {
-	struct block	*prev, *next;
+	struct link	 link;
 	size_t		 size;
 	max_align_t	 data[];
 };
@@ -23,13 +27,29 @@ struct hs_json {
 	yajl_handle		 y;
 	const struct hs_json_events *ev;
 	void			*ctx;
-	struct block		 blocks;	/* list head */
+	struct link		 blocks;	/* list of struct block */
 	jmp_buf			 oom;
 	int			 in_parse;
 	int			 failed;
 	uint64_t		 offset;	/* of the chunk being parsed */
 	char			 err[256];
 };
+
+static void
+link_in(struct hs_json *j, struct link *l)
+{
+	l->next = j->blocks.next;
+	l->prev = &j->blocks;
+	j->blocks.next->prev = l;
+	j->blocks.next = l;
+}
+
+static void
+link_out(struct link *l)
+{
+	l->prev->next = l->next;
+	l->next->prev = l->prev;
+}
 
 static void *
 y_malloc(void *ctx, size_t size)
@@ -44,10 +64,7 @@ y_malloc(void *ctx, size_t size)
 		return NULL;
 	}
 	b->size = size;
-	b->next = j->blocks.next;
-	b->prev = &j->blocks;
-	j->blocks.next->prev = b;
-	j->blocks.next = b;
+	link_in(j, &b->link);
 	return b->data;
 }
 
@@ -60,8 +77,7 @@ y_free(void *ctx, void *p)
 	if (p == NULL)
 		return;
 	b = (struct block *)((char *)p - offsetof(struct block, data));
-	b->prev->next = b->next;
-	b->next->prev = b->prev;
+	link_out(&b->link);
 	hs_free(b);
 }
 
@@ -74,24 +90,17 @@ y_realloc(void *ctx, void *p, size_t size)
 	if (p == NULL)
 		return y_malloc(ctx, size);
 	b = (struct block *)((char *)p - offsetof(struct block, data));
-	b->prev->next = b->next;
-	b->next->prev = b->prev;
+	link_out(&b->link);
 	if (size > SIZE_MAX - sizeof(*b) ||
 	    (nb = hs_realloc(b, sizeof(*b) + size)) == NULL) {
 		/* Keep the old block on the list so it is freed later. */
-		b->next = j->blocks.next;
-		b->prev = &j->blocks;
-		j->blocks.next->prev = b;
-		j->blocks.next = b;
+		link_in(j, &b->link);
 		if (j->in_parse)
 			longjmp(j->oom, 1);
 		return NULL;
 	}
 	nb->size = size;
-	nb->next = j->blocks.next;
-	nb->prev = &j->blocks;
-	j->blocks.next->prev = nb;
-	j->blocks.next = nb;
+	link_in(j, &nb->link);
 	return nb->data;
 }
 
@@ -304,16 +313,16 @@ hs_json_failed(const struct hs_json *j)
 void
 hs_json_free(struct hs_json *j)
 {
-	struct block *b, *next;
+	struct link *l, *next;
 
 	if (j == NULL)
 		return;
 	if (j->y != NULL)
 		yajl_free(j->y);
 	/* Whatever is left (after an unwind, everything yajl had). */
-	for (b = j->blocks.next; b != &j->blocks; b = next) {
-		next = b->next;
-		hs_free(b);
+	for (l = j->blocks.next; l != &j->blocks; l = next) {
+		next = l->next;
+		hs_free(l);	/* the link is the block's first member */
 	}
 	hs_free(j);
 }

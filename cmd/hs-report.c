@@ -1,0 +1,164 @@
+/*
+ * hs-report: show a heap summary as a table for people, or as TSV, CSV
+ * or JSON for other programs.
+ */
+#include <sys/ioctl.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "regex.h"
+#include "report.h"
+#include "summary.h"
+
+static const char usage_text[] =
+"usage: hs-report [--format text|json|markdown|html|csv|tsv|webhook]\n"
+"                 [--top n] [--sort key] [--include regex]\n"
+"                 [--exclude regex] [-o file] [file | -]\n";
+
+static void
+usage(int status)
+{
+	fputs(usage_text, status == 0 ? stdout : stderr);
+	if (status == 0)
+		fputs("\n"
+"Reads a summary made by hs-summarize (standard input when no file or -\n"
+"is given) and shows its classes, largest retained size first.\n"
+"\n"
+"  --format f       text (default), markdown, tsv, csv or json;\n"
+"                   html and webhook are for diffs\n"
+"  --top n          at most n classes (default 25 for text and markdown,\n"
+"                   all for the others; 0 is all)\n"
+"  --sort key       retained (default), self, count, distance or name\n"
+"  --include regex  only classes whose name matches (PCRE2)\n"
+"  --exclude regex  leave out classes whose name matches\n"
+"  -o, --output f   write to f (atomically) instead of stdout\n"
+"  -h, --help       this help;  -V, --version  the version\n", stdout);
+	exit(status);
+}
+
+/* Colour and the width to fit, only for a terminal on stdout. */
+static void
+terminal(const char *output, struct hs_report_options *o)
+{
+	const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+	struct winsize ws;
+
+	if ((output != NULL && strcmp(output, "-") != 0) ||
+	    !isatty(STDOUT_FILENO))
+		return;
+	o->color = (no_color == NULL || *no_color == '\0') &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
+	o->width = 80;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		o->width = ws.ws_col;
+}
+
+/* Replaces old with the pattern given to opt; bad patterns end the run. */
+static struct hs_regex *
+regex_option(struct hs_regex *old, const char *pattern, const char *opt)
+{
+	struct hs_regex *re;
+	char err[256];
+
+	hs_regex_free(old);
+	if ((re = hs_regex_new(pattern, 0, err, sizeof(err))) == NULL)
+		hs_errx("%s: %s", opt, err);
+	return re;
+}
+
+int
+main(int argc, char *argv[])
+{
+	enum { OPT_FORMAT = 256, OPT_TOP, OPT_SORT, OPT_INCLUDE, OPT_EXCLUDE };
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "include", required_argument, NULL, OPT_INCLUDE },
+		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct hs_report_options o;
+	struct hs_summary *sum;
+	struct hs_out *out;
+	const char *input = "-", *output = NULL;
+	char err[512];
+	uint64_t top;
+	int ch, status = HS_EXIT_OK;
+
+	hs_cli_init(argv[0]);
+	hs_report_defaults(&o);
+	while ((ch = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_FORMAT:
+			if (hs_report_format_parse(optarg, &o.format) == -1)
+				hs_errx("--format: expected text, json, "
+				    "markdown, html, csv, tsv or webhook");
+			break;
+		case OPT_TOP:
+			if (hs_parse_size(optarg, SIZE_MAX - 1, &top) == -1)
+				hs_errx("--top: expected a number");
+			o.top = (size_t)top;
+			break;
+		case OPT_SORT:
+			if (hs_report_sort_parse(optarg, &o.sort) == -1)
+				hs_errx("--sort: expected retained, self, "
+				    "count, distance or name");
+			break;
+		case OPT_INCLUDE:
+			o.include = regex_option(o.include, optarg,
+			    "--include");
+			break;
+		case OPT_EXCLUDE:
+			o.exclude = regex_option(o.exclude, optarg,
+			    "--exclude");
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			usage(HS_EXIT_OK);
+			break;
+		case 'V':
+			printf("hs-report %s\n", HS_VERSION);
+			return hs_check_stdout() == 0 ? HS_EXIT_OK :
+			    HS_EXIT_TROUBLE;
+		default:
+			usage(HS_EXIT_TROUBLE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		usage(HS_EXIT_TROUBLE);
+	if (argc == 1)
+		input = argv[0];
+	terminal(output, &o);
+
+	if ((sum = hs_summary_read(input, err, sizeof(err))) == NULL)
+		hs_errx("%s: %s", hs_display_name(input), err);
+	if ((out = hs_out_open(output, 0)) == NULL)
+		status = HS_EXIT_TROUBLE;
+	else if (hs_report(sum, &o, hs_out_write, out, err,
+	    sizeof(err)) == -1) {
+		if (err[0] != '\0')
+			hs_warnx("%s: %s", hs_display_name(input), err);
+		hs_out_abort(out);
+		status = HS_EXIT_TROUBLE;
+	} else if (hs_out_commit(out) == -1)
+		status = HS_EXIT_TROUBLE;
+	hs_summary_free(sum);
+	hs_regex_free(o.include);
+	hs_regex_free(o.exclude);
+	if (hs_check_stdout() == -1)
+		status = HS_EXIT_TROUBLE;
+	return status;
+}
