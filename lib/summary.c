@@ -541,7 +541,7 @@ class_from(struct hs_summary_class *c, const struct hs_jv *r)
 		return -1;
 	if ((c->key = hs_strdup(key)) == NULL ||
 	    (c->name = hs_strdup(name)) == NULL)
-		return -1;
+		return -2;	/* out of memory */
 #define U64(field) do { \
 	if (hs_jv_get_int(r, #field, 0, INT64_MAX, &v) == -1) \
 		return -1; \
@@ -669,6 +669,7 @@ summary_line(struct hs_summary *sum, const char *line, size_t len,
 	struct hs_jv *r;
 	const char *type;
 	int64_t version;
+	int rc;
 
 	if ((r = hs_jv_parse(line, len, line_off, MAX_LINE * 4, err,
 	    errlen)) == NULL)
@@ -714,10 +715,15 @@ summary_line(struct hs_summary *sum, const char *line, size_t len,
 			snprintf(err, errlen, "out of memory");
 			return -1;
 		}
-		if (class_from(&sum->classes[sum->class_count], r) == -1) {
+		if ((rc = class_from(&sum->classes[sum->class_count], r)) !=
+		    0) {
 			hs_free(sum->classes[sum->class_count].key);
 			hs_free(sum->classes[sum->class_count].name);
 			hs_jv_free(r);
+			if (rc == -2) {
+				snprintf(err, errlen, "out of memory");
+				return -1;
+			}
 			return read_fail(err, errlen, line_off,
 			    "expected a class record with key, name, count, "
 			    "self and retained");
