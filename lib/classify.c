@@ -281,15 +281,20 @@ static int
 interface_name(struct hs_analysis *a, uint32_t v, struct hs_buf *name,
     struct hs_buf *display, struct hs_buf *tmp, uint32_t *nprops)
 {
+	/* display may be NULL: it is built only for new candidates. */
 	const struct hs_snapshot *s = a->snap;
 	size_t u16 = 1, flen;
 	uint32_t e;
 
 	hs_buf_reset(name);
-	hs_buf_reset(display);
 	*nprops = 0;
-	if (hs_buf_addc(name, '{') == -1 || hs_buf_addc(display, '{') == -1)
+	if (hs_buf_addc(name, '{') == -1)
 		return -1;
+	if (display != NULL) {
+		hs_buf_reset(display);
+		if (hs_buf_addc(display, '{') == -1)
+			return -1;
+	}
 	for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
 		size_t len;
 		const char *p;
@@ -307,13 +312,15 @@ interface_name(struct hs_analysis *a, uint32_t v, struct hs_buf *name,
 			break;
 		if (u16 != 1) {
 			if (hs_buf_add(name, ", ", 2) == -1 ||
-			    hs_buf_add(display, ", ", 2) == -1)
+			    (display && hs_buf_add(display, ", ", 2) == -1))
 				return -1;
 			u16 += 2;
 		}
 		if (hs_buf_add(name, tmp->data, tmp->len) == -1)
 			return -1;
-		if (hs_name_is_private(a, p, len)) {
+		if (display == NULL) {
+			/* only the DevTools name is wanted */
+		} else if (hs_name_is_private(a, p, len)) {
 			if (hs_buf_addc(display, '?') == -1)
 				return -1;
 		} else if (hs_buf_add(display, p, len) == -1) {
@@ -322,7 +329,8 @@ interface_name(struct hs_analysis *a, uint32_t v, struct hs_buf *name,
 		u16 += flen;
 		(*nprops)++;
 	}
-	if (hs_buf_addc(name, '}') == -1 || hs_buf_addc(display, '}') == -1)
+	if (hs_buf_addc(name, '}') == -1 ||
+	    (display && hs_buf_addc(display, '}') == -1))
 		return -1;
 	return 0;
 }
@@ -445,7 +453,7 @@ shape_classes(struct hs_analysis *a, uint32_t *name_of)
 		if (!is_plain_object(s, v))
 			continue;
 		total++;
-		if (interface_name(a, v, &name, &display, &tmp, &nprops) == -1)
+		if (interface_name(a, v, &name, NULL, &tmp, &nprops) == -1)
 			goto oom;
 		if (nprops == 0)
 			continue;
@@ -474,7 +482,9 @@ shape_classes(struct hs_analysis *a, uint32_t *name_of)
 			sh.count[id] = 0;
 			sh.first_node[id] = v;
 			sh.nprops[id] = nprops;
-			if ((sh.display[id] = intern_name(a, display.data,
+			if (interface_name(a, v, &name, &display, &tmp,
+			    &nprops) == -1 ||
+			    (sh.display[id] = intern_name(a, display.data,
 			    display.len)) == UINT32_MAX)
 				goto oom;
 		}
@@ -719,7 +729,7 @@ hs_classify(struct hs_analysis *a)
 	    *type_name = NULL, *by_name = NULL;
 	struct hs_location *locs = NULL;
 	struct hs_buf key = { 0 };
-	size_t by_name_cap = 0;
+	size_t by_name_cap = 0, li;
 	int ret = -1;
 
 	if ((name_of = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
@@ -787,12 +797,16 @@ hs_classify(struct hs_analysis *a)
 	}
 	if ((a->node_class = hs_alloc_array(N, sizeof(uint32_t))) == NULL)
 		goto oom;
-	for (v = 0; v < N; v++) {
+	for (v = 0, li = 0; v < N; v++) {
 		const struct hs_location *l = NULL;
 		uint32_t c, nm = name_of[v];
 
-		if (locs != NULL && HS_NODE_KIND(s, v) == HS_NK_OBJECT)
-			l = location_of(locs, s->location_count, v);
+		/* Locations are sorted by node: walk them along. */
+		while (li < s->location_count && locs[li].node < v)
+			li++;
+		if (li < s->location_count && locs[li].node == v &&
+		    HS_NODE_KIND(s, v) == HS_NK_OBJECT)
+			l = location_of(locs + li, s->location_count - li, v);
 		if (l == NULL && nm < by_name_cap && by_name[nm] != 0) {
 			a->node_class[v] = by_name[nm] - 1;
 			continue;
