@@ -314,11 +314,14 @@ cmp_retainer(const void *x, const void *y)
 	return p->edge < q->edge ? -1 : p->edge > q->edge;
 }
 
+/* By target, then count (largest first), then as cmp_retainer. */
 static int
-cmp_retainer_count(const void *x, const void *y)
+cmp_retainer_count_first(const void *x, const void *y)
 {
 	const struct hs_retainer *p = x, *q = y;
 
+	if (p->target != q->target)
+		return p->target < q->target ? -1 : 1;
 	if (p->count != q->count)
 		return p->count > q->count ? -1 : 1;
 	return cmp_retainer(x, y);
@@ -375,31 +378,31 @@ retainers(struct hs_analysis *a, const uint32_t *order)
 				g[id].edge = key[2];
 				g[id].count = 0;
 				g[id].retained = 0;
+				g[id].top_count = 0;
 			}
 			g[id].count++;
 			g[id].retained += a->retained[t];
 		}
 	}
-	/* Per class: the best by retained size, then the best by count. */
-	qsort(g, groups.count, sizeof(*g), cmp_retainer);
+	/*
+	 * Per class: the groups among the best `per` by retained size or the
+	 * best `per` by count, in order of retained size.
+	 */
+	qsort(g, groups.count, sizeof(*g), cmp_retainer_count_first);
 	if ((out = hs_alloc_array(groups.count + 1, sizeof(*out))) == NULL)
 		goto oom;
 	for (i = 0; i < groups.count; i = j) {
-		size_t k, taken = 0, first_out = nout;
+		size_t k;
 
 		for (j = i; j < groups.count && g[j].target == g[i].target; j++)
 			;
-		for (k = i; k < j && taken < per; k++, taken++)
-			out[nout++] = g[k];
-		if (j - i > per) {
-			qsort(g + i + per, j - i - per, sizeof(*g),
-			    cmp_retainer_count);
-			for (k = i + per; k < j && k < i + 2 * per; k++)
-				if (g[k].count > out[nout - 1].count)
-					out[nout++] = g[k];
-		}
-		qsort(out + first_out, nout - first_out, sizeof(*out),
-		    cmp_retainer);
+		/* g[i..j) is by count: mark the best by count. */
+		for (k = i; k < j; k++)
+			g[k].top_count = k - i < per;
+		qsort(g + i, j - i, sizeof(*g), cmp_retainer);
+		for (k = i; k < j; k++)
+			if (k - i < per || g[k].top_count)
+				out[nout++] = g[k];
 	}
 	a->retainers = out;
 	a->retainer_count = nout;

@@ -64,12 +64,13 @@ struct hs_retainer {
 	uint32_t	 edge;		/* id in a->labels */
 	uint64_t	 count;
 	uint64_t	 retained;
+	int		 top_count;	/* among the best by count */
 };
 
 struct hs_path_step {
 	uint32_t	 cls;		/* class index */
-	uint32_t	 edge;		/* label id of the edge into this node,
-					 * UINT32_MAX for the first step */
+	uint32_t	 edge;		/* label id of the edge into this
+					 * node (from the root, for the first) */
 };
 
 struct hs_path {

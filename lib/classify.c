@@ -878,7 +878,14 @@ hs_edge_label(struct hs_analysis *a, uint32_t e)
 	if (a->label_key[slot] == key)
 		return a->label_val[slot];
 	p = string_or_empty(s, s->edge_name[e], &len);
-	if (hs_name_is_private(a, p, len)) {
+	if (len > 0 && strspn(p, "0123456789") == len) {
+		/* An index under another name (a backing store's slots). */
+		if (HS_EDGE_KIND(s, e) == HS_EK_PROPERTY ||
+		    HS_EDGE_KIND(s, e) == HS_EK_SHORTCUT)
+			return hs_hmap_intern(&a->labels, "[]", 2, NULL);
+		p = "[]";
+		len = 2;
+	} else if (hs_name_is_private(a, p, len)) {
 		p = "?";
 		len = 1;
 	}

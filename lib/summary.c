@@ -101,6 +101,19 @@ static const struct {
 	{ HS_SEC_TRACE_TREE, "trace_tree" },
 };
 
+/* Classes with counted objects: the ones that get a class record. */
+static uint64_t
+counted_classes(const struct hs_analysis *a)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < a->class_count; i++)
+		if (a->classes[i].count > 0)
+			n++;
+	return n;
+}
+
 static void
 write_header(struct writer *w, const struct hs_analysis *a,
     const struct hs_summary_meta *m)
@@ -138,7 +151,7 @@ write_header(struct writer *w, const struct hs_analysis *a,
 	put_u64(w, "extra_native_bytes", s->extra_native_bytes);
 	put_u64(w, "max_object_id", a->max_id);
 	put_u64(w, "max_js_object_id", a->max_js_id);
-	put_u64(w, "class_count", a->class_count);
+	put_u64(w, "class_count", counted_classes(a));
 	put_raw(w, ",\"sections\":[");
 	for (i = 0; i < sizeof(section_names) / sizeof(section_names[0]);
 	    i++) {
@@ -253,26 +266,38 @@ write_sites(struct writer *w, const struct hs_analysis *a, const char *type,
 	}
 }
 
+/* Retainer records, in the order of the class records. */
 static void
-write_retainers(struct writer *w, const struct hs_analysis *a)
+write_retainers(struct writer *w, const struct hs_analysis *a,
+    const uint32_t *order)
 {
-	size_t i, j;
+	size_t i, j, k, *start;
 
-	for (i = 0; i < a->retainer_count && !w->failed; i = j) {
-		const struct hs_class *c = &a->classes[a->retainers[i].target];
+	if ((start = hs_alloc_array(a->class_count + 1, sizeof(*start))) ==
+	    NULL) {
+		w->failed = 1;
+		return;
+	}
+	for (i = 0; i < a->class_count; i++)
+		start[i] = SIZE_MAX;
+	for (i = a->retainer_count; i-- > 0;)
+		start[a->retainers[i].target] = i;
+	for (k = 0; k < a->class_count && !w->failed; k++) {
+		const struct hs_class *c = &a->classes[order[k]];
 
+		if ((i = start[order[k]]) == SIZE_MAX)
+			continue;
 		begin(w, "retainers");
 		put_str(w, "key", hs_analysis_key(a, c->key));
 		put_raw(w, ",\"by\":[");
 		for (j = i; j < a->retainer_count &&
-		    a->retainers[j].target == a->retainers[i].target; j++) {
+		    a->retainers[j].target == order[k]; j++) {
 			const struct hs_retainer *r = &a->retainers[j];
+			const char *name = hs_analysis_name(a,
+			    a->classes[r->source].name);
 
 			put_raw(w, j > i ? ",{\"class\":" : "{\"class\":");
-			if (hs_json_quote(&w->line, hs_analysis_name(a,
-			    a->classes[r->source].name), strlen(
-			    hs_analysis_name(a, a->classes[r->source].name))) ==
-			    -1)
+			if (hs_json_quote(&w->line, name, strlen(name)) == -1)
 				w->failed = 1;
 			put_str(w, "edge", hs_analysis_label(a, r->edge));
 			put_u64(w, "count", r->count);
@@ -282,6 +307,7 @@ write_retainers(struct writer *w, const struct hs_analysis *a)
 		put_raw(w, "]");
 		end(w);
 	}
+	hs_free(start);
 }
 
 static void
@@ -407,7 +433,7 @@ hs_summary_write(const struct hs_analysis *a, const struct hs_summary_meta *m,
 	    (a->snap->sections & HS_SEC_DETACHEDNESS) || a->is_browser);
 	write_sites(&w, a, "closure", a->closures, a->closure_count);
 	write_sites(&w, a, "allocation", a->allocations, a->allocation_count);
-	write_retainers(&w, a);
+	write_retainers(&w, a, order);
 	write_paths(&w, a);
 	if (m->with_ids)
 		write_ids(&w, a, order);

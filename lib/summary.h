@@ -32,7 +32,7 @@ struct hs_analysis;
 struct hs_jv;
 
 struct hs_summary_meta {
-	const char	*source_name;	/* as the user named it; "-" for stdin */
+	const char	*source_name;	/* as named; "(stdin)" for stdin */
 	int64_t		 source_bytes;	/* -1 when unknown */
 	int		 source_compressed;
 	const char	*label;		/* NULL when unset */
