@@ -59,10 +59,13 @@ tests/unit/test_%: tests/unit/test_%.c lib/libhs.a tests/unit/testutil.h
 deps:
 	@sh tests/deps.sh
 
+# Every suite runs, so one log shows every failure; check fails if any did.
 check: deps all $(UNIT_BIN)
-	@sh tests/run-unit.sh $(UNIT_BIN)
-	@sh tests/cli/run.sh
-	@sh tests/lint-man.sh $(MANPAGES)
+	@st=0; \
+	sh tests/run-unit.sh $(UNIT_BIN) || st=1; \
+	sh tests/cli/run.sh || st=1; \
+	sh tests/lint-man.sh $(MANPAGES) || st=1; \
+	exit $$st
 
 demo: all
 	@sh share/hs/demo.sh

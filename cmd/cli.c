@@ -97,6 +97,7 @@ hs_parse_size(const char *s, uint64_t max, uint64_t *out)
 struct hs_out {
 	int	 fd;
 	int	 is_stdout;
+	int	 is_device;	/* written in place */
 	char	*path;
 	int	 failed;
 };
@@ -105,8 +106,9 @@ struct hs_out *
 hs_out_open(const char *path, int compressed)
 {
 	struct hs_out *o;
-	char *dir, *copy;
+	char *dir, *copy, resolved[PATH_MAX];
 	sigset_t block, old;
+	struct stat st;
 
 	if ((o = hs_calloc(1, sizeof(*o))) == NULL) {
 		hs_warnx("out of memory");
@@ -123,6 +125,30 @@ hs_out_open(const char *path, int compressed)
 		o->is_stdout = 1;
 		return o;
 	}
+	/*
+	 * A device or a fifo (-o /dev/null) is written as it is: there is
+	 * nothing to replace atomically.  A symbolic link is followed, so
+	 * that its target, not the link, gets the new contents.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		if ((o->fd = open(path, O_WRONLY | O_CLOEXEC)) == -1) {
+			hs_warnx("%s: %s", path, strerror(errno));
+			hs_free(o);
+			return NULL;
+		}
+		if ((o->path = hs_strdup(path)) == NULL) {
+			hs_warnx("out of memory");
+			close(o->fd);
+			hs_free(o);
+			return NULL;
+		}
+		o->is_device = 1;
+		return o;
+	}
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) &&
+	    realpath(path, resolved) != NULL)
+		path = resolved;
 	if ((o->path = hs_strdup(path)) == NULL ||
 	    (copy = hs_strdup(path)) == NULL) {
 		hs_warnx("out of memory");
@@ -207,7 +233,9 @@ hs_out_abort(struct hs_out *o)
 {
 	if (o == NULL)
 		return;
-	if (!o->is_stdout) {
+	if (o->is_device) {
+		close(o->fd);
+	} else if (!o->is_stdout) {
 		close(o->fd);
 		unlink(tmp_path);
 		tmp_active = 0;
@@ -225,6 +253,15 @@ hs_out_commit(struct hs_out *o)
 	if (o->is_stdout) {
 		out_free(o);
 		return 0;
+	}
+	if (o->is_device) {
+		int rc = close(o->fd);
+
+		if (rc == -1)
+			hs_warnx("%s: write error: %s", o->path,
+			    strerror(errno));
+		out_free(o);
+		return rc;
 	}
 	if (close(o->fd) == -1) {
 		hs_warnx("%s: write error: %s", o->path, strerror(errno));

@@ -388,7 +388,9 @@ retainers(struct hs_analysis *a, const uint32_t *order)
 	 * Per class: the groups among the best `per` by retained size or the
 	 * best `per` by count, in order of retained size.
 	 */
-	qsort(g, groups.count, sizeof(*g), cmp_retainer_count_first);
+	if (groups.count > 1)
+		qsort(g, groups.count, sizeof(*g),
+		    cmp_retainer_count_first);
 	if ((out = hs_alloc_array(groups.count + 1, sizeof(*out))) == NULL)
 		goto oom;
 	for (i = 0; i < groups.count; i = j) {
@@ -539,7 +541,8 @@ closures(struct hs_analysis *a)
 		site[id].self += a->self[v];
 		site[id].retained += a->retained[v];
 	}
-	qsort(site, sites.count, sizeof(*site), cmp_site);
+	if (sites.count > 1)
+		qsort(site, sites.count, sizeof(*site), cmp_site);
 	a->closures = site;
 	a->closure_count = sites.count < a->opts.closure_sites ?
 	    sites.count : a->opts.closure_sites;
@@ -617,7 +620,8 @@ allocations(struct hs_analysis *a)
 		site[used].retained = 0;
 		used++;
 	}
-	qsort(site, used, sizeof(*site), cmp_site);
+	if (used > 1)
+		qsort(site, used, sizeof(*site), cmp_site);
 	a->allocations = site;
 	a->allocation_count = used < a->opts.allocation_sites ? used :
 	    a->opts.allocation_sites;

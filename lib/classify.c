@@ -531,7 +531,8 @@ shape_classes(struct hs_analysis *a, uint32_t *name_of)
 				goto oom;
 			props[k++] = s->edge_name[e];
 		}
-		qsort(props, k, sizeof(uint32_t), cmp_props);
+		if (k > 1)
+			qsort(props, k, sizeof(uint32_t), cmp_props);
 		for (n = 0; n < k; n++) {
 			uint32_t c = trie_child(&sh, t, props[n], 1);
 
@@ -570,7 +571,8 @@ shape_classes(struct hs_analysis *a, uint32_t *name_of)
 				goto oom;
 			props[k++] = s->edge_name[e];
 		}
-		qsort(props, k, sizeof(uint32_t), cmp_props);
+		if (k > 1)
+			qsort(props, k, sizeof(uint32_t), cmp_props);
 		if (hs_grow(&states, &states_cap, 1, sizeof(uint32_t)) == -1)
 			goto oom;
 		states[0] = 0;

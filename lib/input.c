@@ -17,7 +17,7 @@
 
 #define NBUF		3
 #define BUFSIZE		(4u << 20)
-#define RAWSIZE		(1u << 20)
+#define RAWSIZE		(128u << 10)	/* about ZSTD_DStreamInSize(): errors are placed within a block */
 
 /* Tests set this to hand the consumer small, odd chunks. */
 static size_t max_chunk = BUFSIZE;
@@ -56,6 +56,7 @@ struct hs_input {
 	int		 failed;
 	int		 stop;
 	uint64_t	 raw_bytes;
+	uint64_t	 err_offset;	/* in the file, of a decoding error */
 	char		 err[256];
 };
 
@@ -132,6 +133,7 @@ fill_zstd(struct hs_input *in, struct buffer *b)
 				}
 				if (r == 0) {
 					if (!hs_zdec_finished(in->zdec)) {
+						in->err_offset = in->raw_bytes;
 						snprintf(in->err,
 						    sizeof(in->err),
 						    "truncated zstd frame");
@@ -145,6 +147,9 @@ fill_zstd(struct hs_input *in, struct buffer *b)
 		if (hs_zdec_run(in->zdec, in->raw + in->rawpos,
 		    in->rawlen - in->rawpos, &used, b->data + b->len,
 		    max_chunk - b->len, &outlen) == -1) {
+			/* The bytes read, less those not yet decoded. */
+			in->err_offset = in->raw_bytes -
+			    (in->rawlen - in->rawpos - used);
 			snprintf(in->err, sizeof(in->err), "%s",
 			    hs_zdec_error(in->zdec));
 			return -1;
@@ -325,6 +330,12 @@ const char *
 hs_input_error(const struct hs_input *in)
 {
 	return in->err;
+}
+
+uint64_t
+hs_input_error_offset(const struct hs_input *in)
+{
+	return in->err_offset;
 }
 
 int

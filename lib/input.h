@@ -30,6 +30,8 @@ struct hs_input	*hs_input_open(const char *path, char *err, size_t errlen);
 int		 hs_input_next(struct hs_input *, const unsigned char **buf,
 		    size_t *len);
 const char	*hs_input_error(const struct hs_input *);
+/* Where in the (compressed) file a decoding error was found. */
+uint64_t	 hs_input_error_offset(const struct hs_input *);
 /* Whether the stream was zstd-compressed. */
 int		 hs_input_compressed(const struct hs_input *);
 /* Size of a regular file in bytes, or -1 when unknown (a pipe). */

@@ -64,7 +64,7 @@ hs_intscan_run(struct hs_intscan *s, const unsigned char *buf, size_t len,
 				if (v > UINT32_MAX)
 					return int_fail(s, "number out of "
 					    "range (over 4294967295)",
-					    off + (uint64_t)(p - buf));
+					    s->value_off);
 				p++;
 			}
 			if (p == end)

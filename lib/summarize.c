@@ -70,7 +70,11 @@ read_snapshot(const char *path, struct hs_summarize_options *o,
 			o->progress(o->ctx, hs_snapshot_reader_section(r),
 			    pc->bytes, pc->total);
 	}
-	if (ret == -1)
+	if (ret == -1 && hs_input_compressed(in))
+		snprintf(err, errlen, "byte %llu of the compressed input: %s",
+		    (unsigned long long)hs_input_error_offset(in),
+		    hs_input_error(in));
+	else if (ret == -1)
 		snprintf(err, errlen, "byte %llu: %s",
 		    (unsigned long long)hs_snapshot_reader_offset(r),
 		    hs_input_error(in));

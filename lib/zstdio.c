@@ -77,6 +77,14 @@ hs_zdec_run(struct hs_zdec *d, const void *in, size_t inlen, size_t *inused,
 		else
 			snprintf(d->err, sizeof(d->err), "corrupt zstd data: %s",
 			    ZSTD_getErrorName(r));
+		/* libzstd capitalises; messages here are lower case. */
+		{
+			char *c = strchr(d->err, ':');
+
+			if (c != NULL && c[1] == ' ' && c[2] >= 'A' &&
+			    c[2] <= 'Z')
+				c[2] = (char)(c[2] - 'A' + 'a');
+		}
 		return -1;
 	}
 	d->started = 1;

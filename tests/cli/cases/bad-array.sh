@@ -1,0 +1,4 @@
+# JSON that is an array, not an object
+. tests/cli/lib.sh
+echo '[]' >"$TMP/in.heapsnapshot"
+bad in.heapsnapshot

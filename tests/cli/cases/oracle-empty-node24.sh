@@ -1,0 +1,3 @@
+# hs-summarize agrees with DevTools on empty-node24
+. tests/cli/lib.sh
+oracle empty-node24
