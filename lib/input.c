@@ -132,6 +132,19 @@ fill_zstd(struct hs_input *in, struct buffer *b)
 					return -1;
 				}
 				if (r == 0) {
+					/*
+					 * The decoder may hold output back
+					 * when the last call filled the
+					 * buffer exactly: drain it first.
+					 */
+					if (!hs_zdec_finished(in->zdec) &&
+					    hs_zdec_run(in->zdec, in->raw, 0,
+					    &used, b->data + b->len,
+					    max_chunk - b->len, &outlen) == 0 &&
+					    outlen > 0) {
+						b->len += outlen;
+						continue;
+					}
 					if (!hs_zdec_finished(in->zdec)) {
 						in->err_offset = in->raw_bytes;
 						snprintf(in->err,

@@ -30,6 +30,7 @@ struct hs_json {
 	struct link		 blocks;	/* list of struct block */
 	jmp_buf			 oom;
 	int			 in_parse;
+	int			 finishing;	/* in hs_json_finish() */
 	int			 failed;
 	uint64_t		 offset;	/* of the chunk being parsed */
 	char			 err[256];
@@ -220,6 +221,8 @@ hs_json_fail(struct hs_json *j, const char *fmt, ...)
 uint64_t
 hs_json_offset(const struct hs_json *j)
 {
+	if (j->finishing)
+		return j->offset;
 	return j->offset + (j->y ? yajl_get_bytes_consumed(j->y) : 0);
 }
 
@@ -292,9 +295,13 @@ hs_json_feed(struct hs_json *j, const void *buf, size_t len, uint64_t offset)
 int
 hs_json_finish(struct hs_json *j)
 {
-	/* yajl counts from the last chunk; completion adds nothing. */
+	/*
+	 * yajl counts from the last chunk.  Completion parses a space of its
+	 * own making, which must not move the offset past the input's end.
+	 */
 	if (j->y != NULL)
 		j->offset += yajl_get_bytes_consumed(j->y);
+	j->finishing = 1;
 	return run(j, NULL, 0, 1);
 }
 

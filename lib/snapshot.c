@@ -546,9 +546,15 @@ grow_edges(struct hs_snapshot_reader *r)
 	if (need <= cap)
 		return 0;
 	if (cap == 0) {
-		/* The node columns already tell how many edges come. */
-		cap = r->seen[SEC_NODES] == 2 ? (size_t)r->edge_total + 1 :
-		    1 << 16;
+		/*
+		 * The nodes tell how many edges come, but only as far as
+		 * the input can hold them (each takes two bytes a field).
+		 */
+		uint64_t bound = r->size_hint ?
+		    r->size_hint / (2 * r->edge_fields) : 1u << 20;
+
+		cap = r->seen[SEC_NODES] == 2 ? (size_t)(r->edge_total <
+		    bound ? r->edge_total : bound) + 1 : 1 << 16;
 		if (cap < need)
 			cap = need;
 	} else {

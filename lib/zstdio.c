@@ -88,7 +88,12 @@ hs_zdec_run(struct hs_zdec *d, const void *in, size_t inlen, size_t *inused,
 		return -1;
 	}
 	d->started = 1;
-	d->last = r;
+	/*
+	 * A call that moves nothing returns a hint about the next frame; it
+	 * must not undo "the last frame ended" (r == 0).
+	 */
+	if (ib.pos > 0 || ob.pos > 0 || r == 0)
+		d->last = r;
 	return 0;
 }
 

@@ -1,0 +1,362 @@
+/*
+ * test_analyze: the analysis against Chrome DevTools itself.  For every
+ * bundled snapshot, each class's count, self size, retained size and
+ * distance must equal what DevTools' own HeapSnapshot.ts computed
+ * (testdata/expected/<name>.tsv), with no class missing on either side,
+ * and so must the header figures and the Statistics view.
+ */
+#include "testutil.h"
+
+#include "analyze.h"
+#include "snapshot.h"
+#include "summarize.h"
+
+struct row {
+	char		*key;
+	char		*name;
+	uint64_t	 count, self, retained;
+	int64_t		 distance;
+	int		 seen;
+};
+
+struct expected {
+	struct row	*rows;
+	size_t		 n;
+};
+
+/* Undoes the file's escapes: \\ \t \n \r. */
+static char *
+unescape(const char *s, size_t len)
+{
+	char *out = malloc(len + 1), *o = out;
+	size_t i;
+
+	assert_non_null(out);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len) {
+			switch (s[++i]) {
+			case 't': *o++ = '\t'; break;
+			case 'n': *o++ = '\n'; break;
+			case 'r': *o++ = '\r'; break;
+			case '\\': *o++ = '\\'; break;
+			default: fail_msg("bad escape \\%c", s[i]);
+			}
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+static void
+load_expected(const char *name, struct expected *e)
+{
+	char rel[256], *line = NULL, *f[6], *p;
+	size_t cap = 0, k;
+	ssize_t len;
+	FILE *fp;
+	int header = 1;
+
+	snprintf(rel, sizeof(rel), "expected/%s.tsv", name);
+	fp = fopen(test_data_path(rel), "r");
+	if (fp == NULL)
+		fail_msg("%s: cannot open", rel);
+	memset(e, 0, sizeof(*e));
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (line[0] == '#')
+			continue;
+		if (header) {
+			assert_string_equal(line,
+			    "key\tname\tcount\tself\tretained\tdistance");
+			header = 0;
+			continue;
+		}
+		for (k = 0, p = line; k < 6; k++) {
+			f[k] = p;
+			p = strchr(p, '\t');
+			if (k < 5) {
+				assert_non_null(p);
+				*p++ = '\0';
+			}
+		}
+		e->rows = realloc(e->rows, (e->n + 1) * sizeof(*e->rows));
+		assert_non_null(e->rows);
+		e->rows[e->n].key = unescape(f[0], strlen(f[0]));
+		e->rows[e->n].name = unescape(f[1], strlen(f[1]));
+		e->rows[e->n].count = strtoull(f[2], NULL, 10);
+		e->rows[e->n].self = strtoull(f[3], NULL, 10);
+		e->rows[e->n].retained = strtoull(f[4], NULL, 10);
+		e->rows[e->n].distance = strtoll(f[5], NULL, 10);
+		e->rows[e->n].seen = 0;
+		e->n++;
+	}
+	free(line);
+	fclose(fp);
+	assert_int_equal(e->n, test_expected_figure(name, "aggregate_count"));
+}
+
+static void
+free_expected(struct expected *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++) {
+		free(e->rows[i].key);
+		free(e->rows[i].name);
+	}
+	free(e->rows);
+}
+
+static struct hs_snapshot *
+read_snapshot(const char *name)
+{
+	size_t len;
+	unsigned char *buf = test_load_snapshot(name, &len);
+	struct hs_snapshot_reader *r = hs_snapshot_reader_new();
+	struct hs_snapshot *s;
+
+	assert_non_null(r);
+	if (hs_snapshot_reader_feed(r, buf, len) == -1 ||
+	    hs_snapshot_reader_finish(r) == -1)
+		fail_msg("%s: %s", name, hs_snapshot_reader_error(r));
+	s = hs_snapshot_reader_take(r);
+	hs_snapshot_reader_free(r);
+	free(buf);
+	return s;
+}
+
+static struct hs_analysis *
+analyse(const struct hs_snapshot *s, int raw)
+{
+	struct hs_summarize_options o;
+	struct hs_analysis *a;
+
+	hs_summarize_defaults(&o);
+	o.analysis.raw = raw;
+	a = hs_analysis_new(s, &o.analysis);
+	assert_non_null(a);
+	if (hs_analysis_run(a, NULL, NULL) == -1)
+		fail_msg("analysis: %s", hs_analysis_error(a));
+	return a;
+}
+
+static struct row *
+find_row(struct expected *e, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		if (strcmp(e->rows[i].key, key) == 0)
+			return &e->rows[i];
+	return NULL;
+}
+
+static void
+check_against_devtools(const char *name)
+{
+	struct hs_snapshot *s = read_snapshot(name);
+	struct hs_analysis *a = analyse(s, 0);
+	struct expected e;
+	size_t i, classes = 0, bad = 0;
+
+	load_expected(name, &e);
+	/* Every class hs reports is a DevTools row with the same figures. */
+	for (i = 0; i < a->class_count; i++) {
+		const struct hs_class *c = &a->classes[i];
+		const char *key = hs_analysis_key(a, c->key);
+		struct row *r;
+
+		if (c->count == 0)
+			continue;
+		classes++;
+		if ((r = find_row(&e, key)) == NULL) {
+			print_error("%s: class \"%s\" is not in DevTools' "
+			    "table\n", name, key);
+			bad++;
+			continue;
+		}
+		if (r->seen++)
+			fail_msg("%s: class \"%s\" reported twice", name, key);
+		if (strcmp(hs_analysis_name(a, c->name), r->name) != 0 ||
+		    c->count != r->count || c->self != r->self ||
+		    c->retained != r->retained ||
+		    c->distance != r->distance) {
+			print_error("%s: \"%s\": hs name \"%s\" count %llu "
+			    "self %llu retained %llu distance %lld, DevTools "
+			    "\"%s\" %llu %llu %llu %lld\n", name, key,
+			    hs_analysis_name(a, c->name),
+			    (unsigned long long)c->count,
+			    (unsigned long long)c->self,
+			    (unsigned long long)c->retained,
+			    (long long)c->distance, r->name,
+			    (unsigned long long)r->count,
+			    (unsigned long long)r->self,
+			    (unsigned long long)r->retained,
+			    (long long)r->distance);
+			bad++;
+		}
+	}
+	/* And every DevTools row is one of hs's classes. */
+	for (i = 0; i < e.n; i++) {
+		if (!e.rows[i].seen) {
+			print_error("%s: DevTools' class \"%s\" is missing\n",
+			    name, e.rows[i].key);
+			bad++;
+		}
+	}
+	if (bad > 0)
+		fail_msg("%s: %zu classes differ from DevTools", name, bad);
+	assert_int_equal(classes, e.n);
+
+	/* The header figures and the Statistics view. */
+	assert_int_equal(s->node_count, test_expected_figure(name,
+	    "node_count"));
+	assert_int_equal(s->edge_count, test_expected_figure(name,
+	    "edge_count"));
+	assert_int_equal(a->total_size, test_expected_figure(name,
+	    "total_size"));
+	assert_int_equal(s->extra_native_bytes, test_expected_figure(name,
+	    "extra_native_bytes"));
+	assert_int_equal(a->raw_self_total, test_expected_figure(name,
+	    "raw_self_total"));
+	assert_int_equal(a->max_id, test_expected_figure(name,
+	    "max_node_id"));
+	assert_int_equal(a->stats.total, test_expected_figure(name,
+	    "stat_total"));
+	assert_int_equal(a->stats.v8heap, test_expected_figure(name,
+	    "stat_v8heap"));
+	assert_int_equal(a->stats.native, test_expected_figure(name,
+	    "stat_native"));
+	assert_int_equal(a->stats.code, test_expected_figure(name,
+	    "stat_code"));
+	assert_int_equal(a->stats.strings, test_expected_figure(name,
+	    "stat_strings"));
+	assert_int_equal(a->stats.js_arrays, test_expected_figure(name,
+	    "stat_jsarrays"));
+	assert_int_equal(a->stats.typed_arrays, test_expected_figure(name,
+	    "stat_typedarrays"));
+	assert_int_equal(a->stats.system, test_expected_figure(name,
+	    "stat_system"));
+
+	/* Ids per class: count of them, ascending, max_id the last. */
+	for (i = 0; i < a->class_count; i++) {
+		const struct hs_class *c = &a->classes[i];
+		uint64_t k;
+
+		if (c->count == 0)
+			continue;
+		assert_non_null(c->ids);
+		for (k = 1; k < c->count; k++)
+			assert_true(c->ids[k - 1] < c->ids[k]);
+		assert_int_equal(c->ids[c->count - 1], c->max_id);
+	}
+	free_expected(&e);
+	hs_analysis_free(a);
+	hs_snapshot_free(s);
+}
+
+#define DEVTOOLS_TEST(scenario, major) \
+static void \
+test_##scenario##_node##major(void **state) \
+{ \
+	(void)state; \
+	check_against_devtools(#scenario "-node" #major); \
+}
+
+DEVTOOLS_TEST(empty, 18)
+DEVTOOLS_TEST(empty, 20)
+DEVTOOLS_TEST(empty, 22)
+DEVTOOLS_TEST(empty, 24)
+DEVTOOLS_TEST(mixed, 18)
+DEVTOOLS_TEST(mixed, 20)
+DEVTOOLS_TEST(mixed, 22)
+DEVTOOLS_TEST(mixed, 24)
+DEVTOOLS_TEST(alloc, 18)
+DEVTOOLS_TEST(alloc, 20)
+DEVTOOLS_TEST(alloc, 22)
+DEVTOOLS_TEST(alloc, 24)
+
+/* Whether a class name is a shape name, "{a, b, c}". */
+static int
+is_shape_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 2 && s[0] == '{' && s[n - 1] == '}';
+}
+
+/*
+ * With opts.raw, sizes are the file's self_size, and plain objects are not
+ * named by their shape.
+ */
+static void
+test_raw(void **state)
+{
+	struct hs_snapshot *s = read_snapshot("mixed-node22");
+	struct hs_analysis *dev = analyse(s, 0), *raw = analyse(s, 1);
+	uint64_t total = 0;
+	size_t i, shapes = 0;
+
+	(void)state;
+	/* The DevTools run has shape classes, so their absence means something. */
+	for (i = 0; i < dev->class_count; i++)
+		if (dev->classes[i].count > 0 &&
+		    is_shape_name(hs_analysis_name(dev, dev->classes[i].name)))
+			shapes++;
+	assert_true(shapes > 0);
+	for (i = 0; i < raw->class_count; i++) {
+		const struct hs_class *c = &raw->classes[i];
+		const char *name = hs_analysis_name(raw, c->name);
+
+		if (c->count == 0)
+			continue;
+		if (c->self != c->raw_self)
+			fail_msg("raw: class \"%s\" self %llu, raw self %llu",
+			    name, (unsigned long long)c->self,
+			    (unsigned long long)c->raw_self);
+		if (is_shape_name(name))
+			fail_msg("raw: shape class \"%s\"", name);
+		total += c->self;
+	}
+	/* Every byte of self_size is in some class. */
+	assert_int_equal(total, raw->raw_self_total);
+	assert_int_equal(raw->raw_self_total, test_expected_figure(
+	    "mixed-node22", "raw_self_total"));
+	/* Known classes keep their counts. */
+	for (i = 0; i < raw->class_count; i++) {
+		if (strcmp(hs_analysis_name(raw, raw->classes[i].name),
+		    "LeakyThing") == 0) {
+			assert_int_equal(raw->classes[i].count, 777);
+			break;
+		}
+	}
+	assert_true(i < raw->class_count);
+	hs_analysis_free(raw);
+	hs_analysis_free(dev);
+	hs_snapshot_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty_node18),
+		cmocka_unit_test(test_empty_node20),
+		cmocka_unit_test(test_empty_node22),
+		cmocka_unit_test(test_empty_node24),
+		cmocka_unit_test(test_mixed_node18),
+		cmocka_unit_test(test_mixed_node20),
+		cmocka_unit_test(test_mixed_node22),
+		cmocka_unit_test(test_mixed_node24),
+		cmocka_unit_test(test_alloc_node18),
+		cmocka_unit_test(test_alloc_node20),
+		cmocka_unit_test(test_alloc_node22),
+		cmocka_unit_test(test_alloc_node24),
+		cmocka_unit_test(test_raw),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
