@@ -35,13 +35,23 @@ static const char *const section_names[SEC_COUNT] = {
 	"trace_function_infos", "samples", "strings", "trace_tree", ""
 };
 
-/* Node columns, by meaning. */
+/*
+ * Columns, by meaning: each code is 1 + the field's place in the names
+ * below (0: a field this reader does not use).  Location and trace
+ * function records are stored as their structs' uint32_t members in this
+ * order.
+ */
 enum { NC_IGNORE, NC_TYPE, NC_NAME, NC_ID, NC_SELF, NC_EDGE_COUNT,
 	NC_TRACE, NC_DETACHED };
+static const char *const node_field_names[] = { "type", "name", "id",
+	"self_size", "edge_count", "trace_node_id", "detachedness", NULL };
 enum { EC_IGNORE, EC_TYPE, EC_NAME, EC_TO };
-enum { LC_IGNORE, LC_NODE, LC_SCRIPT, LC_LINE, LC_COLUMN };
-enum { TC_IGNORE, TC_FUNCTION_ID, TC_NAME, TC_SCRIPT_NAME, TC_SCRIPT_ID,
-	TC_LINE, TC_COLUMN };
+static const char *const edge_field_names[] = { "type", "name_or_index",
+	"to_node", NULL };
+static const char *const location_field_names[] = { "object_index",
+	"script_id", "line", "column", NULL };
+static const char *const tfi_field_names[] = { "function_id", "name",
+	"script_name", "script_id", "line", "column", NULL };
 
 /* Splicer key states, at depth 1 of the top-level object. */
 enum { KS_NONE, KS_EXPECT_KEY, KS_IN_KEY, KS_AFTER_KEY, KS_AFTER_COLON };
@@ -50,6 +60,19 @@ enum { KS_NONE, KS_EXPECT_KEY, KS_IN_KEY, KS_AFTER_KEY, KS_AFTER_COLON };
 #define MAX_DEPTH	100000
 
 #define MAX_FIELDS	64
+
+/*
+ * An array of records made of uint32_t members, filled from a flat integer
+ * array: locations and trace functions.
+ */
+struct records {
+	void		**base;
+	size_t		 *count;
+	size_t		  cap;
+	size_t		  width;	/* members per record */
+	unsigned	  nfields;	/* fields per record in the file */
+	uint8_t		  col[MAX_FIELDS];
+};
 
 struct trace_level {
 	uint32_t	parent;		/* trace node index, or UINT32_MAX */
@@ -92,10 +115,8 @@ struct hs_snapshot_reader {
 	uint8_t		 node_col[MAX_FIELDS];
 	unsigned	 edge_fields;
 	uint8_t		 edge_col[MAX_FIELDS];
-	unsigned	 location_fields;
-	uint8_t		 location_col[MAX_FIELDS];
-	unsigned	 tfi_fields;
-	uint8_t		 tfi_col[MAX_FIELDS];
+	struct records	 locations;	/* into snap->locations */
+	struct records	 functions;	/* into snap->trace_functions */
 	unsigned	 trace_node_fields;
 	int		 tn_id, tn_function, tn_children;
 	int64_t		 declared_nodes, declared_edges;
@@ -104,7 +125,7 @@ struct hs_snapshot_reader {
 
 	/* Int sink state. */
 	unsigned	 field;
-	size_t		 node_cap, edge_cap, loc_cap, tfi_cap, tn_cap;
+	size_t		 node_cap, edge_cap, tn_cap;
 	uint64_t	 edge_total;	/* sum of edge_count so far */
 	uint64_t	 sample_values;
 
@@ -258,16 +279,34 @@ type_table(struct hs_snapshot_reader *r, const struct hs_jv *types,
 	return 0;
 }
 
+/*
+ * Sets col[i] to the code of field i of the list (1 + its place in names,
+ * or 0 when unknown); a field named twice is read once.
+ */
+static void
+map_fields(const struct hs_jv *fields, const char *const *names,
+    uint8_t *col)
+{
+	size_t i, k;
+
+	for (i = 0; i < fields->len; i++) {
+		col[i] = 0;
+		for (k = 0; names[k] != NULL; k++)
+			if (strcmp(fields->items[i].str, names[k]) == 0)
+				col[i] = (uint8_t)(k + 1);
+		for (k = 0; k < i; k++)
+			if (col[k] == col[i])
+				col[i] = 0;
+	}
+}
+
 static int
 read_meta(struct hs_snapshot_reader *r)
 {
 	struct hs_snapshot *s = r->snap;
 	const struct hs_jv *h = r->header, *meta, *f, *v;
-	static const char *const nf[] = { "type", "name", "id", "self_size",
-	    "edge_count" };
-	static const char *const ef[] = { "type", "name_or_index", "to_node" };
 	int64_t n;
-	int i, k;
+	int i;
 
 	if ((meta = hs_jv_get(h, "meta")) == NULL ||
 	    meta->kind != HS_JV_OBJECT)
@@ -277,29 +316,14 @@ read_meta(struct hs_snapshot_reader *r)
 		return -1;
 	r->node_fields = (unsigned)f->len;
 	for (i = 0; i < 5; i++)
-		if (find_field(f, nf[i]) < 0)
+		if (find_field(f, node_field_names[i]) < 0)
 			return ev_fail(r, "expected \"%s\" in "
-			    "snapshot.meta.node_fields", nf[i]);
-	for (i = 0; i < (int)f->len; i++) {
-		const char *name = f->items[i].str;
-
-		r->node_col[i] = strcmp(name, "type") == 0 ? NC_TYPE :
-		    strcmp(name, "name") == 0 ? NC_NAME :
-		    strcmp(name, "id") == 0 ? NC_ID :
-		    strcmp(name, "self_size") == 0 ? NC_SELF :
-		    strcmp(name, "edge_count") == 0 ? NC_EDGE_COUNT :
-		    strcmp(name, "trace_node_id") == 0 ? NC_TRACE :
-		    strcmp(name, "detachedness") == 0 ? NC_DETACHED :
-		    NC_IGNORE;
-		if (r->node_col[i] == NC_TRACE)
-			s->sections |= HS_SEC_TRACE_NODE_ID;
-		if (r->node_col[i] == NC_DETACHED)
-			s->sections |= HS_SEC_DETACHEDNESS;
-		/* A field named twice is read once. */
-		for (k = 0; k < i; k++)
-			if (r->node_col[k] == r->node_col[i])
-				r->node_col[i] = NC_IGNORE;
-	}
+			    "snapshot.meta.node_fields", node_field_names[i]);
+	map_fields(f, node_field_names, r->node_col);
+	if (find_field(f, "trace_node_id") >= 0)
+		s->sections |= HS_SEC_TRACE_NODE_ID;
+	if (find_field(f, "detachedness") >= 0)
+		s->sections |= HS_SEC_DETACHEDNESS;
 	if (type_table(r, hs_jv_get(meta, "node_types"), find_field(f, "type"),
 	    "node_types", node_kind_names, &s->node_type_names, &s->node_kind,
 	    &s->node_type_count) == -1)
@@ -309,62 +333,27 @@ read_meta(struct hs_snapshot_reader *r)
 		return -1;
 	r->edge_fields = (unsigned)f->len;
 	for (i = 0; i < 3; i++)
-		if (find_field(f, ef[i]) < 0)
+		if (find_field(f, edge_field_names[i]) < 0)
 			return ev_fail(r, "expected \"%s\" in "
-			    "snapshot.meta.edge_fields", ef[i]);
-	for (i = 0; i < (int)f->len; i++) {
-		const char *name = f->items[i].str;
-
-		r->edge_col[i] = strcmp(name, "type") == 0 ? EC_TYPE :
-		    strcmp(name, "name_or_index") == 0 ? EC_NAME :
-		    strcmp(name, "to_node") == 0 ? EC_TO : EC_IGNORE;
-		for (k = 0; k < i; k++)
-			if (r->edge_col[k] == r->edge_col[i])
-				r->edge_col[i] = EC_IGNORE;
-	}
+			    "snapshot.meta.edge_fields", edge_field_names[i]);
+	map_fields(f, edge_field_names, r->edge_col);
 	if (type_table(r, hs_jv_get(meta, "edge_types"), find_field(f, "type"),
 	    "edge_types", edge_kind_names, &s->edge_type_names, &s->edge_kind,
 	    &s->edge_type_count) == -1)
 		return -1;
 
-	if ((v = hs_jv_get(meta, "location_fields")) != NULL) {
+	if (hs_jv_get(meta, "location_fields") != NULL) {
 		if ((f = string_list(r, meta, "location_fields", 0)) == NULL)
 			return -1;
-		r->location_fields = (unsigned)f->len;
-		for (i = 0; i < (int)f->len; i++) {
-			const char *name = f->items[i].str;
-
-			r->location_col[i] =
-			    strcmp(name, "object_index") == 0 ? LC_NODE :
-			    strcmp(name, "script_id") == 0 ? LC_SCRIPT :
-			    strcmp(name, "line") == 0 ? LC_LINE :
-			    strcmp(name, "column") == 0 ? LC_COLUMN :
-			    LC_IGNORE;
-			for (k = 0; k < i; k++)
-				if (r->location_col[k] == r->location_col[i])
-					r->location_col[i] = LC_IGNORE;
-		}
+		r->locations.nfields = (unsigned)f->len;
+		map_fields(f, location_field_names, r->locations.col);
 	}
-	if ((v = hs_jv_get(meta, "trace_function_info_fields")) != NULL) {
+	if (hs_jv_get(meta, "trace_function_info_fields") != NULL) {
 		if ((f = string_list(r, meta, "trace_function_info_fields",
 		    0)) == NULL)
 			return -1;
-		r->tfi_fields = (unsigned)f->len;
-		for (i = 0; i < (int)f->len; i++) {
-			const char *name = f->items[i].str;
-
-			r->tfi_col[i] =
-			    strcmp(name, "function_id") == 0 ? TC_FUNCTION_ID :
-			    strcmp(name, "name") == 0 ? TC_NAME :
-			    strcmp(name, "script_name") == 0 ? TC_SCRIPT_NAME :
-			    strcmp(name, "script_id") == 0 ? TC_SCRIPT_ID :
-			    strcmp(name, "line") == 0 ? TC_LINE :
-			    strcmp(name, "column") == 0 ? TC_COLUMN :
-			    TC_IGNORE;
-			for (k = 0; k < i; k++)
-				if (r->tfi_col[k] == r->tfi_col[i])
-					r->tfi_col[i] = TC_IGNORE;
-		}
+		r->functions.nfields = (unsigned)f->len;
+		map_fields(f, tfi_field_names, r->functions.col);
 	}
 	r->tn_id = r->tn_function = r->tn_children = -1;
 	if ((v = hs_jv_get(meta, "trace_node_fields")) != NULL) {
@@ -627,81 +616,50 @@ edges_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
 	return 0;
 }
 
+/* Fills the next records' members from their fields. */
 static int
-locations_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
+records_sink(struct hs_snapshot_reader *r, struct records *rec,
+    const uint32_t *v, size_t n, size_t *bad)
 {
-	struct hs_snapshot_reader *r = ctx;
-	struct hs_snapshot *s = r->snap;
-	struct hs_location *l;
+	uint32_t *m;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		if (r->field == 0) {
-			if (hs_grow(&s->locations, &r->loc_cap,
-			    s->location_count + 1, sizeof(*l)) == -1) {
+			if (hs_grow(rec->base, &rec->cap, *rec->count + 1,
+			    rec->width * sizeof(uint32_t)) == -1) {
 				*bad = i;
 				return reader_fail(r, 0, "out of memory");
 			}
-			memset(&s->locations[s->location_count], 0,
-			    sizeof(*l));
+			memset((uint32_t *)*rec->base + *rec->count *
+			    rec->width, 0, rec->width * sizeof(uint32_t));
 		}
-		l = &s->locations[s->location_count];
-		switch (r->location_col[r->field]) {
-		case LC_NODE:
-			/* Checked against the nodes at the end. */
-			l->node = v[i];
-			break;
-		case LC_SCRIPT:
-			l->script_id = v[i];
-			break;
-		case LC_LINE:
-			l->line = v[i];
-			break;
-		case LC_COLUMN:
-			l->column = v[i];
-			break;
-		}
-		if (++r->field == r->location_fields) {
+		m = (uint32_t *)*rec->base + *rec->count * rec->width;
+		if (rec->col[r->field] != 0)
+			m[rec->col[r->field] - 1] = v[i];
+		if (++r->field == rec->nfields) {
 			r->field = 0;
-			s->location_count++;
+			(*rec->count)++;
 		}
 	}
 	return 0;
 }
 
 static int
+locations_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
+{
+	struct hs_snapshot_reader *r = ctx;
+
+	/* object_index is checked against the nodes at the end. */
+	return records_sink(r, &r->locations, v, n, bad);
+}
+
+static int
 tfi_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
 {
 	struct hs_snapshot_reader *r = ctx;
-	struct hs_snapshot *s = r->snap;
-	struct hs_trace_function *t;
-	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (r->field == 0) {
-			if (hs_grow(&s->trace_functions, &r->tfi_cap,
-			    s->trace_function_count + 1, sizeof(*t)) == -1) {
-				*bad = i;
-				return reader_fail(r, 0, "out of memory");
-			}
-			memset(&s->trace_functions[s->trace_function_count],
-			    0, sizeof(*t));
-		}
-		t = &s->trace_functions[s->trace_function_count];
-		switch (r->tfi_col[r->field]) {
-		case TC_FUNCTION_ID: t->function_id = v[i]; break;
-		case TC_NAME: t->name = v[i]; break;
-		case TC_SCRIPT_NAME: t->script_name = v[i]; break;
-		case TC_SCRIPT_ID: t->script_id = v[i]; break;
-		case TC_LINE: t->line = v[i]; break;
-		case TC_COLUMN: t->column = v[i]; break;
-		}
-		if (++r->field == r->tfi_fields) {
-			r->field = 0;
-			s->trace_function_count++;
-		}
-	}
-	return 0;
+	return records_sink(r, &r->functions, v, n, bad);
 }
 
 static int
@@ -946,14 +904,14 @@ begin_section_array(struct hs_snapshot_reader *r)
 			return ev_fail(r, "expected \"nodes\" before "
 			    "\"edges\"");
 		if (r->section == SEC_LOCATIONS) {
-			if (r->location_fields == 0)
+			if (r->locations.nfields == 0)
 				return ev_fail(r, "expected "
 				    "snapshot.meta.location_fields before "
 				    "\"locations\"");
 			s->sections |= HS_SEC_LOCATIONS;
 		}
 		if (r->section == SEC_TRACE_FUNCTION_INFOS) {
-			if (r->tfi_fields == 0)
+			if (r->functions.nfields == 0)
 				return ev_fail(r, "expected snapshot.meta."
 				    "trace_function_info_fields before "
 				    "\"trace_function_infos\"");
@@ -1006,12 +964,13 @@ end_section(struct hs_snapshot_reader *r)
 	case SEC_LOCATIONS:
 		if (r->field != 0)
 			return ev_fail(r, "expected \"locations\" to hold a "
-			    "multiple of %u numbers", r->location_fields);
+			    "multiple of %u numbers", r->locations.nfields);
 		break;
 	case SEC_TRACE_FUNCTION_INFOS:
 		if (r->field != 0)
 			return ev_fail(r, "expected \"trace_function_infos\" "
-			    "to hold a multiple of %u numbers", r->tfi_fields);
+			    "to hold a multiple of %u numbers",
+			    r->functions.nfields);
 		break;
 	default:
 		break;
@@ -1634,7 +1593,15 @@ hs_snapshot_reader_new(void)
 
 	if ((r = hs_calloc(1, sizeof(*r))) == NULL)
 		return NULL;
-	if ((r->snap = hs_calloc(1, sizeof(*r->snap))) == NULL ||
+	if ((r->snap = hs_calloc(1, sizeof(*r->snap))) != NULL) {
+		r->locations.base = (void **)&r->snap->locations;
+		r->locations.count = &r->snap->location_count;
+		r->locations.width = 4;
+		r->functions.base = (void **)&r->snap->trace_functions;
+		r->functions.count = &r->snap->trace_function_count;
+		r->functions.width = 6;
+	}
+	if (r->snap == NULL ||
 	    (r->json = hs_json_new(&reader_events, r)) == NULL) {
 		hs_snapshot_reader_free(r);
 		return NULL;
@@ -1736,3 +1703,9 @@ hs_snapshot_node_name(const struct hs_snapshot *s, uint32_t n)
 
 	return p ? p : "";
 }
+
+/* records_sink() writes these structs as arrays of uint32_t. */
+_Static_assert(sizeof(struct hs_location) == 4 * sizeof(uint32_t),
+    "struct hs_location is four uint32_t");
+_Static_assert(sizeof(struct hs_trace_function) == 6 * sizeof(uint32_t),
+    "struct hs_trace_function is six uint32_t");

@@ -54,6 +54,7 @@ enum hs_edge_kind {
 #define HS_SEC_DETACHEDNESS		0x40
 #define HS_SEC_TRACE_NODE_ID		0x80
 
+/* Only uint32_t members, in the order of the file's usual fields. */
 struct hs_location {
 	uint32_t	node;		/* ordinal */
 	uint32_t	script_id;

