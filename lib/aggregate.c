@@ -15,21 +15,6 @@
 
 #define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
 
-static int
-nomem(struct hs_analysis *a)
-{
-	return hs_analysis_fail(a, "out of memory");
-}
-
-static int
-name_is(const struct hs_snapshot *s, uint32_t node, const char *name)
-{
-	size_t len;
-	const char *p = hs_snapshot_string(s, s->node_name[node], &len);
-
-	return p != NULL && len == strlen(name) && memcmp(p, name, len) == 0;
-}
-
 /* Count, sizes, distance and the largest object of each class. */
 static int
 class_rows(struct hs_analysis *a, uint32_t *largest)
@@ -89,7 +74,7 @@ class_retained(struct hs_analysis *a)
 		hs_free(children);
 		hs_free(stack);
 		hs_free(active);
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	}
 	for (v = 0; v < N; v++)
 		if (v != s->root)
@@ -140,7 +125,7 @@ statistics(struct hs_analysis *a)
 	uint8_t *indeg;
 
 	if ((indeg = hs_calloc(s->node_count, 1)) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	for (e = 0; e < s->edge_count; e++)
 		if (indeg[s->edge_to[e]] < 2)
 			indeg[s->edge_to[e]]++;
@@ -154,7 +139,7 @@ statistics(struct hs_analysis *a)
 			break;
 		case HS_NK_NATIVE:
 			st->native += size;
-			if (name_is(s, v, "system / JSArrayBufferData"))
+			if (hs_snapshot_node_name_is(s, v, "system / JSArrayBufferData"))
 				st->typed_arrays += size;
 			break;
 		case HS_NK_CODE:
@@ -166,7 +151,7 @@ statistics(struct hs_analysis *a)
 			st->strings += size;
 			break;
 		default:
-			if (!name_is(s, v, "Array"))
+			if (!hs_snapshot_node_name_is(s, v, "Array"))
 				break;
 			for (e = s->first_edge[v]; e < s->first_edge[v + 1];
 			    e++) {
@@ -221,11 +206,11 @@ class_ids(struct hs_analysis *a, uint32_t **storage)
 	for (c = 0; c < a->class_count; c++)
 		total += a->classes[c].count;
 	if ((fill = hs_calloc(a->class_count + 1, sizeof(uint64_t))) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	if ((pairs = hs_alloc_array(total ? total : 1, sizeof(*pairs))) ==
 	    NULL) {
 		hs_free(fill);
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	}
 	for (c = 1; c <= a->class_count; c++)
 		fill[c] = fill[c - 1] + a->classes[c - 1].count;
@@ -241,7 +226,7 @@ class_ids(struct hs_analysis *a, uint32_t **storage)
 	    sizeof(uint32_t))) == NULL) {
 		hs_free(pairs);
 		hs_free(fill);
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	}
 	for (c = 0, i = 0; c < a->class_count; c++) {
 		struct hs_class *k = &a->classes[c];
@@ -349,7 +334,7 @@ retainers(struct hs_analysis *a, const uint32_t *order)
 		nsel = a->class_count;
 	hs_hmap_init(&groups);
 	if ((selected = hs_calloc(a->class_count + 1, 1)) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	for (i = 0; i < nsel; i++)
 		selected[order[i]] = 1;
 	for (v = 0; v < s->node_count; v++) {
@@ -412,7 +397,7 @@ retainers(struct hs_analysis *a, const uint32_t *order)
 	ret = 0;
 	goto done;
 oom:
-	nomem(a);
+	hs_analysis_nomem(a);
 done:
 	hs_free(out);
 	hs_free(g);
@@ -431,7 +416,7 @@ paths(struct hs_analysis *a, const uint32_t *order, const uint32_t *largest)
 	if (n > a->class_count)
 		n = a->class_count;
 	if ((a->paths = hs_calloc(n + 1, sizeof(*a->paths))) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	for (i = 0; i < n; i++) {
 		uint32_t c = order[i], x = largest[c], steps = 0, e;
 		struct hs_path *p = &a->paths[a->path_count];
@@ -446,7 +431,7 @@ paths(struct hs_analysis *a, const uint32_t *order, const uint32_t *largest)
 				steps++;
 		if ((p->steps = hs_alloc_array(steps + 1,
 		    sizeof(*p->steps))) == NULL)
-			return nomem(a);
+			return hs_analysis_nomem(a);
 		p->cls = c;
 		p->object_id = s->node_id[x];
 		p->retained = a->retained[x];
@@ -458,7 +443,7 @@ paths(struct hs_analysis *a, const uint32_t *order, const uint32_t *largest)
 			p->steps[steps].cls = a->node_class[x];
 			if ((p->steps[steps].edge = hs_edge_label(a, edge)) ==
 			    UINT32_MAX)
-				return nomem(a);
+				return hs_analysis_nomem(a);
 			x = hs_edge_source(s, edge);
 		}
 		a->path_count++;
@@ -550,7 +535,7 @@ closures(struct hs_analysis *a)
 	ret = 0;
 	goto out;
 oom:
-	nomem(a);
+	hs_analysis_nomem(a);
 out:
 	hs_free(site);
 	hs_hmap_free(&sites);
@@ -586,7 +571,7 @@ allocations(struct hs_analysis *a)
 	if (s->node_trace == NULL || n == 0 || s->trace_node_count == 0)
 		return 0;
 	if ((site = hs_calloc(n, sizeof(*site))) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	for (v = 0; v < s->node_count; v++) {
 		const struct hs_trace_node *t;
 
@@ -628,7 +613,7 @@ allocations(struct hs_analysis *a)
 	return 0;
 oom:
 	hs_free(site);
-	return nomem(a);
+	return hs_analysis_nomem(a);
 }
 
 int
@@ -642,14 +627,14 @@ hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		progress(ctx, "classes");
 	if ((largest = hs_alloc_array(a->class_count + 1,
 	    sizeof(uint32_t))) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	for (i = 0; i < a->class_count; i++)
 		largest[i] = UINT32_MAX;
 	if (class_rows(a, largest) == -1 || class_retained(a) == -1 ||
 	    statistics(a) == -1 || class_ids(a, &a->id_storage) == -1)
 		goto out;
 	if ((order = classes_by_retained(a)) == NULL) {
-		nomem(a);
+		hs_analysis_nomem(a);
 		goto out;
 	}
 	if (progress)

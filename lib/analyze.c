@@ -28,19 +28,10 @@ hs_analysis_fail(struct hs_analysis *a, const char *msg)
 	return -1;
 }
 
-static int
-nomem(struct hs_analysis *a)
+int
+hs_analysis_nomem(struct hs_analysis *a)
 {
 	return hs_analysis_fail(a, "out of memory");
-}
-
-static int
-name_is(const struct hs_snapshot *s, uint32_t node, const char *name)
-{
-	size_t len;
-	const char *p = hs_snapshot_string(s, s->node_name[node], &len);
-
-	return p != NULL && len == strlen(name) && memcmp(p, name, len) == 0;
 }
 
 static int
@@ -67,7 +58,7 @@ dom_state(struct hs_analysis *a)
 	int pass;
 
 	if ((a->detached = hs_calloc(n, 1)) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	if (s->node_detached == NULL) {
 		for (i = 0; i < n; i++)
 			if (HS_NODE_KIND(s, i) == HS_NK_NATIVE &&
@@ -76,10 +67,10 @@ dom_state(struct hs_analysis *a)
 		return 0;
 	}
 	if ((visited = hs_calloc(n, 1)) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	if ((stack = hs_alloc_array(n, sizeof(*stack))) == NULL) {
 		hs_free(visited);
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	}
 	/*
 	 * Pass 1 visits the attached nodes (and marks every known node
@@ -143,7 +134,7 @@ is_user_root(const struct hs_snapshot *s, uint32_t node)
 {
 	/* JSHeapSnapshot: any non-synthetic node, or the DOM trees root. */
 	return HS_NODE_KIND(s, node) != HS_NK_SYNTHETIC ||
-	    name_is(s, node, "(Document DOM trees)");
+	    hs_snapshot_node_name_is(s, node, "(Document DOM trees)");
 }
 
 /* DevTools' markPageOwnedNodes. */
@@ -154,16 +145,16 @@ page_owned(struct hs_analysis *a)
 	uint32_t n = s->node_count, root = s->root, *stack, top = 0, e;
 
 	if ((a->page_owned = hs_calloc((n + 7) / 8, 1)) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	if ((stack = hs_alloc_array(n, sizeof(*stack))) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	for (e = s->first_edge[root]; e < s->first_edge[root + 1]; e++) {
 		enum hs_edge_kind ek = HS_EDGE_KIND(s, e);
 		uint32_t t = s->edge_to[e];
 
 		if (ek == HS_EK_ELEMENT) {
 			if (!(HS_NODE_KIND(s, t) == HS_NK_SYNTHETIC &&
-			    name_is(s, t, "(Document DOM trees)")))
+			    hs_snapshot_node_name_is(s, t, "(Document DOM trees)")))
 				continue;
 		} else if (ek != HS_EK_SHORTCUT) {
 			continue;
@@ -215,7 +206,7 @@ weakmap_init(struct hs_analysis *a, struct weakmap_names *w)
 		return hs_analysis_fail(a, err);
 	if ((w->checked = hs_calloc(n, 1)) == NULL ||
 	    (w->matched = hs_calloc(n, 1)) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	return 0;
 }
 
@@ -271,7 +262,7 @@ essential_edges(struct hs_analysis *a, struct weakmap_names *w,
 	uint8_t *ess;
 
 	if ((ess = hs_calloc(((size_t)s->edge_count + 7) / 8, 1)) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	for (v = 0; v < n; v++) {
 		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
 			enum hs_edge_kind ek = HS_EDGE_KIND(s, e);
@@ -316,7 +307,7 @@ shallow_sizes(struct hs_analysis *a)
 	const uint32_t unvisited = UINT32_MAX, multiple = UINT32_MAX - 1;
 
 	if ((a->self = hs_alloc_array(n, sizeof(uint32_t))) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	memcpy(a->self, s->node_self, (size_t)n * sizeof(uint32_t));
 	a->has_user_roots = 0;
 	for (e = s->first_edge[s->root]; e < s->first_edge[s->root + 1]; e++)
@@ -327,18 +318,18 @@ shallow_sizes(struct hs_analysis *a)
 	if (n >= multiple)
 		return hs_analysis_fail(a, "too many nodes");
 	if ((owners = hs_alloc_array(n, sizeof(*owners))) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	/* Each node enters the work list at most twice. */
 	if ((work = hs_alloc_array((size_t)n * 2, sizeof(*work))) == NULL) {
 		hs_free(owners);
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	}
 	for (i = 0; i < n; i++) {
 		enum hs_node_kind k = HS_NODE_KIND(s, i);
 
 		if (k == HS_NK_HIDDEN || k == HS_NK_ARRAY ||
 		    (k == HS_NK_NATIVE &&
-		    name_is(s, i, "system / ExternalStringData"))) {
+		    hs_snapshot_node_name_is(s, i, "system / ExternalStringData"))) {
 			owners[i] = unvisited;
 		} else {
 			owners[i] = i;
@@ -664,7 +655,7 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 	if ((a->distance = hs_alloc_array(N, sizeof(int32_t))) == NULL ||
 	    (a->bfs_edge = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
 	    (queue = hs_alloc_array(qcap, sizeof(uint32_t))) == NULL)
-		return nomem(a);
+		return hs_analysis_nomem(a);
 	d = a->distance;
 	for (i = 0; i < N; i++) {
 		d[i] = HS_NO_DISTANCE;
@@ -704,9 +695,9 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 				int32_t dist = d[v] + 1;
 				enum hs_node_kind vk = HS_NODE_KIND(s, v);
 				int native_ctx = vk == HS_NK_HIDDEN &&
-				    name_is(s, v, "system / NativeContext");
+				    hs_snapshot_node_name_is(s, v, "system / NativeContext");
 				int map_desc = vk == HS_NK_ARRAY &&
-				    name_is(s, v, "(map descriptors)");
+				    hs_snapshot_node_name_is(s, v, "(map descriptors)");
 
 				for (e = s->first_edge[v];
 				    e < s->first_edge[v + 1]; e++) {
@@ -785,7 +776,7 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 								hs_hmap_free(
 								    &pending);
 								hs_free(queue);
-								return nomem(a);
+								return hs_analysis_nomem(a);
 							}
 							if (added)
 								present[id] = 0;
@@ -866,7 +857,7 @@ out:
 	if (threaded)
 		pthread_join(thread, NULL);
 	if (ret == 0 && job.ret == -1)
-		ret = nomem(a);
+		ret = hs_analysis_nomem(a);
 	hs_free(ess);
 	weakmap_free(&w);
 	return ret;
@@ -896,7 +887,7 @@ is_browser(const struct hs_snapshot *s)
 
 	for (e = s->first_edge[s->root]; e < s->first_edge[s->root + 1]; e++)
 		if (HS_NODE_KIND(s, s->edge_to[e]) == HS_NK_SYNTHETIC &&
-		    name_is(s, s->edge_to[e], "(Document DOM trees)"))
+		    hs_snapshot_node_name_is(s, s->edge_to[e], "(Document DOM trees)"))
 			return 1;
 	return 0;
 }

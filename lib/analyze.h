@@ -160,6 +160,7 @@ int		 hs_analyze_graph(struct hs_analysis *, hs_progress_fn, void *);
 int		 hs_classify(struct hs_analysis *);
 int		 hs_aggregate(struct hs_analysis *, hs_progress_fn, void *);
 int		 hs_analysis_fail(struct hs_analysis *, const char *msg);
+int		 hs_analysis_nomem(struct hs_analysis *);
 
 /* Helpers shared by the steps. */
 int		 hs_name_is_identifier(const char *s, size_t len);

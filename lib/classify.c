@@ -266,10 +266,23 @@ is_plain_object(const struct hs_snapshot *s, uint32_t v)
 	return p != NULL && len == 6 && memcmp(p, "Object", 6) == 0;
 }
 
-static int
-is_proto(const char *p, size_t len)
+/*
+ * The next property edge of node v from edge e on, leaving out __proto__
+ * (as DevTools does when naming shapes); end when there is none.
+ */
+static uint32_t
+next_property(const struct hs_snapshot *s, uint32_t v, uint32_t e,
+    const char **p, size_t *len)
 {
-	return len == 9 && memcmp(p, "__proto__", 9) == 0;
+	for (; e < s->first_edge[v + 1]; e++) {
+		if (HS_EDGE_KIND(s, e) != HS_EK_PROPERTY)
+			continue;
+		*p = string_or_empty(s, s->edge_name[e], len);
+		if (*len == 9 && memcmp(*p, "__proto__", 9) == 0)
+			continue;
+		return e;
+	}
+	return e;
 }
 
 /*
@@ -283,7 +296,8 @@ interface_name(struct hs_analysis *a, uint32_t v, struct hs_buf *name,
 {
 	/* display may be NULL: it is built only for new candidates. */
 	const struct hs_snapshot *s = a->snap;
-	size_t u16 = 1, flen;
+	size_t u16 = 1, flen, len;
+	const char *p;
 	uint32_t e;
 
 	hs_buf_reset(name);
@@ -295,15 +309,9 @@ interface_name(struct hs_analysis *a, uint32_t v, struct hs_buf *name,
 		if (hs_buf_addc(display, '{') == -1)
 			return -1;
 	}
-	for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
-		size_t len;
-		const char *p;
-
-		if (HS_EDGE_KIND(s, e) != HS_EK_PROPERTY)
-			continue;
-		p = string_or_empty(s, s->edge_name[e], &len);
-		if (is_proto(p, len))
-			continue;
+	for (e = next_property(s, v, s->first_edge[v], &p, &len);
+	    e < s->first_edge[v + 1];
+	    e = next_property(s, v, e + 1, &p, &len)) {
 		hs_buf_reset(tmp);
 		if (format_property(tmp, p, len) == -1)
 			return -1;
@@ -513,19 +521,14 @@ shape_classes(struct hs_analysis *a, uint32_t *name_of)
 	sort_snap = s;
 	for (i = 0; i < ndefs; i++) {
 		uint32_t d = order[i].id, t = 0, k = 0, n;
+		const char *p;
+		size_t len;
 
 		v = sh.first_node[d];
 		n = sh.nprops[d];
-		for (e = s->first_edge[v]; e < s->first_edge[v + 1] && k < n;
-		    e++) {
-			size_t len;
-			const char *p;
-
-			if (HS_EDGE_KIND(s, e) != HS_EK_PROPERTY)
-				continue;
-			p = string_or_empty(s, s->edge_name[e], &len);
-			if (is_proto(p, len))
-				continue;
+		for (e = next_property(s, v, s->first_edge[v], &p, &len);
+		    e < s->first_edge[v + 1] && k < n;
+		    e = next_property(s, v, e + 1, &p, &len)) {
 			if (hs_grow(&props, &props_cap, (size_t)k + 1,
 			    sizeof(uint32_t)) == -1)
 				goto oom;

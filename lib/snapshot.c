@@ -1704,6 +1704,16 @@ hs_snapshot_node_name(const struct hs_snapshot *s, uint32_t n)
 	return p ? p : "";
 }
 
+int
+hs_snapshot_node_name_is(const struct hs_snapshot *s, uint32_t n,
+    const char *name)
+{
+	size_t len;
+	const char *p = hs_snapshot_string(s, s->node_name[n], &len);
+
+	return p != NULL && len == strlen(name) && memcmp(p, name, len) == 0;
+}
+
 /* records_sink() writes these structs as arrays of uint32_t. */
 _Static_assert(sizeof(struct hs_location) == 4 * sizeof(uint32_t),
     "struct hs_location is four uint32_t");

@@ -163,6 +163,9 @@ hs_snapshot_string(const struct hs_snapshot *s, uint64_t i, size_t *lenp)
 
 /* The node's raw name text ("" when not kept). */
 const char	*hs_snapshot_node_name(const struct hs_snapshot *, uint32_t n);
+/* Whether node n's raw name is exactly name. */
+int		 hs_snapshot_node_name_is(const struct hs_snapshot *, uint32_t n,
+		    const char *name);
 /* The kind of node n and of edge e. */
 #define HS_NODE_KIND(s, n)	((enum hs_node_kind)(s)->node_kind[(s)->node_type[n]])
 #define HS_EDGE_KIND(s, e)	((enum hs_edge_kind)(s)->edge_kind[(s)->edge_type[e]])
