@@ -879,16 +879,32 @@ hs_analysis_new(const struct hs_snapshot *s,
 	return a;
 }
 
-/* Whether the snapshot comes from a browser (it has DOM trees). */
+/*
+ * Whether the snapshot comes from a browser: it has DOM trees under the
+ * root or, since Chromium no longer writes that node, native DOM nodes:
+ * elements ("<div>") or a document.  (Node sets detachedness too, on its
+ * own binding objects, so that tells nothing.)
+ */
 static int
 is_browser(const struct hs_snapshot *s)
 {
-	uint32_t e;
+	uint32_t e, v;
 
 	for (e = s->first_edge[s->root]; e < s->first_edge[s->root + 1]; e++)
 		if (HS_NODE_KIND(s, s->edge_to[e]) == HS_NK_SYNTHETIC &&
-		    hs_snapshot_node_name_is(s, s->edge_to[e], "(Document DOM trees)"))
+		    hs_snapshot_node_name_is(s, s->edge_to[e],
+		    "(Document DOM trees)"))
 			return 1;
+	for (v = 0; v < s->node_count; v++) {
+		const char *p;
+
+		if (HS_NODE_KIND(s, v) != HS_NK_NATIVE)
+			continue;
+		p = hs_snapshot_node_name(s, v);
+		if (p[0] == '<' || strncmp(p, "HTMLDocument", 12) == 0 ||
+		    strncmp(p, "Detached <", 10) == 0)
+			return 1;
+	}
 	return 0;
 }
 

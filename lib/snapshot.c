@@ -908,19 +908,16 @@ begin_section_array(struct hs_snapshot_reader *r)
 				return ev_fail(r, "expected "
 				    "snapshot.meta.location_fields before "
 				    "\"locations\"");
-			s->sections |= HS_SEC_LOCATIONS;
 		}
 		if (r->section == SEC_TRACE_FUNCTION_INFOS) {
 			if (r->functions.nfields == 0)
 				return ev_fail(r, "expected snapshot.meta."
 				    "trace_function_info_fields before "
 				    "\"trace_function_infos\"");
-			s->sections |= HS_SEC_TRACE_FUNCTION_INFOS;
 		}
 		r->field = 0;
 		break;
 	case SEC_SAMPLES:
-		s->sections |= HS_SEC_SAMPLES;
 		break;
 	case SEC_STRINGS:
 		if (prepare_strings(r) == -1)
@@ -928,7 +925,6 @@ begin_section_array(struct hs_snapshot_reader *r)
 		s->string_count = 0;
 		break;
 	case SEC_TRACE_TREE:
-		s->sections |= HS_SEC_TRACE_TREE;
 		if (r->trace_node_fields == 0 || r->tn_children < 0)
 			return ev_fail(r, "expected snapshot.meta."
 			    "trace_node_fields before \"trace_tree\"");
@@ -975,6 +971,15 @@ end_section(struct hs_snapshot_reader *r)
 	default:
 		break;
 	}
+	/* A section counts as present when it holds something. */
+	if (sec == SEC_LOCATIONS && s->location_count > 0)
+		s->sections |= HS_SEC_LOCATIONS;
+	if (sec == SEC_TRACE_FUNCTION_INFOS && s->trace_function_count > 0)
+		s->sections |= HS_SEC_TRACE_FUNCTION_INFOS;
+	if (sec == SEC_SAMPLES && r->sample_values > 0)
+		s->sections |= HS_SEC_SAMPLES;
+	if (sec == SEC_TRACE_TREE && s->trace_node_count > 0)
+		s->sections |= HS_SEC_TRACE_TREE;
 	r->seen[sec] = 2;
 	r->section = SEC_NONE;
 	return 0;
