@@ -297,7 +297,8 @@ essential_edges(struct hs_analysis *a, struct weakmap_names *w,
  * DevTools' calculateShallowSizes: hidden and array nodes (and external
  * string data) owned by exactly one other node give their size to it.
  * Skipped, as in DevTools, when there are no user roots (a snapshot taken
- * with internals exposed).
+ * with internals exposed).  It runs on a thread of its own, so it leaves
+ * the message to its caller: -1 means memory ran out.
  */
 static int
 shallow_sizes(struct hs_analysis *a)
@@ -307,7 +308,7 @@ shallow_sizes(struct hs_analysis *a)
 	const uint32_t unvisited = UINT32_MAX, multiple = UINT32_MAX - 1;
 
 	if ((a->self = hs_alloc_array(n, sizeof(uint32_t))) == NULL)
-		return hs_analysis_nomem(a);
+		return -1;
 	memcpy(a->self, s->node_self, (size_t)n * sizeof(uint32_t));
 	a->has_user_roots = 0;
 	for (e = s->first_edge[s->root]; e < s->first_edge[s->root + 1]; e++)
@@ -316,13 +317,13 @@ shallow_sizes(struct hs_analysis *a)
 	if (a->opts.raw || !a->has_user_roots)
 		return 0;
 	if (n >= multiple)
-		return hs_analysis_fail(a, "too many nodes");
+		return -1;
 	if ((owners = hs_alloc_array(n, sizeof(*owners))) == NULL)
-		return hs_analysis_nomem(a);
+		return -1;
 	/* Each node enters the work list at most twice. */
 	if ((work = hs_alloc_array((size_t)n * 2, sizeof(*work))) == NULL) {
 		hs_free(owners);
-		return hs_analysis_nomem(a);
+		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		enum hs_node_kind k = HS_NODE_KIND(s, i);
@@ -800,50 +801,84 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 	return 0;
 }
 
-struct dom_job {
+/* A step run on the second core; it reports failure (memory) by ret. */
+struct job {
 	struct hs_analysis	*a;
 	const uint8_t		*ess;
 	int			 ret;
+	pthread_t		 thread;
+	int			 threaded;
 };
 
 static void *
 dom_thread(void *arg)
 {
-	struct dom_job *job = arg;
+	struct job *job = arg;
 
 	job->ret = dominators(job->a, job->ess);
 	return NULL;
+}
+
+static void *
+shallow_thread(void *arg)
+{
+	struct job *job = arg;
+
+	job->ret = shallow_sizes(job->a);
+	return NULL;
+}
+
+/* Starts fn on a thread, or runs it here if no thread can be had. */
+static void
+job_start(struct job *job, void *(*fn)(void *))
+{
+	job->threaded = pthread_create(&job->thread, NULL, fn, job) == 0;
+	if (!job->threaded)
+		fn(job);
+}
+
+static int
+job_wait(struct job *job)
+{
+	if (job->threaded)
+		pthread_join(job->thread, NULL);
+	job->threaded = 0;
+	return job->ret;
 }
 
 /*
  * The dominator tree and the distances (with the class names) need
  * nothing from each other, so they run at once, one per core.
  */
+/*
+ * Two cores: shallow sizes beside the page-owned marks and essential
+ * edges; then the dominator tree beside the distances and class names,
+ * which need nothing from each other.
+ */
 int
 hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
 	struct weakmap_names w;
-	struct dom_job job;
-	pthread_t thread;
+	struct job shallow = { a, NULL, 0, 0, 0 }, dom = { a, NULL, 0, 0, 0 };
 	uint8_t *ess = NULL;
-	int ret = -1, threaded = 0;
+	int ret = -1;
 
 	memset(&w, 0, sizeof(w));
-	job.ret = 0;
 	if (progress)
 		progress(ctx, "dominators");
-	if (dom_state(a) == -1 || page_owned(a) == -1 ||
-	    weakmap_init(a, &w) == -1 || essential_edges(a, &w, &ess) == -1 ||
-	    shallow_sizes(a) == -1)
+	if (dom_state(a) == -1)
+		return -1;
+	job_start(&shallow, shallow_thread);
+	if (page_owned(a) == -1 || weakmap_init(a, &w) == -1 ||
+	    essential_edges(a, &w, &ess) == -1)
 		goto out;
+	if (job_wait(&shallow) == -1) {
+		hs_analysis_nomem(a);
+		goto out;
+	}
 	/* All WeakMap names are known now: the cache is only read below. */
-	job.a = a;
-	job.ess = ess;
-	job.ret = -1;
-	if (pthread_create(&thread, NULL, dom_thread, &job) == 0)
-		threaded = 1;
-	else
-		dom_thread(&job);
+	dom.ess = ess;
+	job_start(&dom, dom_thread);
 	if (progress)
 		progress(ctx, "distances");
 	if (distances(a, &w) == -1)
@@ -854,9 +889,8 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		goto out;
 	ret = 0;
 out:
-	if (threaded)
-		pthread_join(thread, NULL);
-	if (ret == 0 && job.ret == -1)
+	job_wait(&shallow);
+	if (job_wait(&dom) == -1 && ret == 0)
 		ret = hs_analysis_nomem(a);
 	hs_free(ess);
 	weakmap_free(&w);
