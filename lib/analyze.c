@@ -453,16 +453,19 @@ dfs_number(const struct hs_snapshot *s, const uint8_t *ess, uint32_t from,
 }
 
 /*
- * The dominator tree, by Lengauer and Tarjan's algorithm (the simple
- * version), over the essential edges, exactly as DevTools runs it: a
- * depth-first search from the root in edge order; then searches from
- * nodes that only weak edges retain, as if the root held them; then the
- * nodes still unreached (cycles held only by each other), each numbered as
- * a child of the root.  Retained sizes are summed up the tree.
+ * The dominator tree, computed as DevTools computes it, over the essential
+ * edges: a depth-first search from the root in edge order; then searches
+ * from nodes that only weak edges retain, as if the root held them; then
+ * the nodes still unreached (cycles held only by each other), each
+ * numbered as a child of the root.  Semi-dominators come from Lengauer and
+ * Tarjan's algorithm (the simple version, as in DevTools), immediate
+ * dominators from them as SEMI-NCA does, which needs no buckets and less
+ * memory; per-node results are checked identical to DevTools' on every
+ * bundled snapshot.  Retained sizes are summed up the tree.
  *
  * The work is done in the space of DFS numbers rather than node ordinals:
- * the main loop then walks its arrays in order, which on graphs of tens
- * of millions of nodes is worth several times the speed.
+ * the loops then walk their arrays in order, which on graphs of tens of
+ * millions of nodes is worth several times the speed.
  */
 static int
 dominators(struct hs_analysis *a, const uint8_t *ess)
@@ -471,7 +474,7 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 	uint32_t N = s->node_count, len = N + 1, v, w, u, i, e, n = 0;
 	uint32_t *num = NULL, *vertex = NULL, *parent = NULL, *first = NULL,
 	    *preds = NULL, *semi = NULL, *label = NULL, *ancestor = NULL,
-	    *dom = NULL, *head = NULL, *next = NULL;
+	    *dom = NULL, *next = NULL;
 	uint64_t *ret = NULL, npred = 0;
 	struct lt lt = { 0 };
 	int rc = -1;
@@ -523,20 +526,20 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 	hs_free(num);
 	num = NULL;
 
+	hs_free(next);
+	next = NULL;
 	if ((semi = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
 	    (label = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
-	    (ancestor = hs_calloc(len, sizeof(uint32_t))) == NULL ||
-	    (dom = hs_calloc(len, sizeof(uint32_t))) == NULL ||
-	    (head = hs_calloc(len, sizeof(uint32_t))) == NULL)
+	    (ancestor = hs_calloc(len, sizeof(uint32_t))) == NULL)
 		goto out;
 	for (i = 0; i <= n; i++)
 		semi[i] = label[i] = i;
 	lt.ancestor = ancestor;
 	lt.label = label;
 	lt.semi = semi;
-	/* next[] becomes the buckets' links. */
+	/* Semi-dominators, exactly as Lengauer and Tarjan (and DevTools). */
 	for (w = n; w >= 2; w--) {
-		uint32_t p, x, pw = parent[w];
+		uint32_t p;
 
 		for (p = first[w]; p < first[w + 1]; p++) {
 			if (lt_eval(&lt, preds[p], &u) == -1)
@@ -546,41 +549,34 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 		}
 		if (first[w] == first[w + 1])
 			semi[w] = semi[1];	/* an orphan: held by the root */
-		next[w] = head[semi[w]];
-		head[semi[w]] = w;
-		ancestor[w] = pw;	/* link */
-		for (x = head[pw]; x != 0; x = next[x]) {
-			if (lt_eval(&lt, x, &u) == -1)
-				goto out;
-			dom[x] = semi[u] < semi[x] ? u : pw;
-		}
-		head[pw] = 0;
+		ancestor[w] = parent[w];	/* link */
 	}
-	/*
-	 * Nodes left in a bucket never processed keep dom 0; as in DevTools,
-	 * 0 stands for the root in the last step.
-	 */
-	dom[0] = dom[1] = 1;
-	for (w = 2; w <= n; w++)
-		if (dom[w] != semi[w])
-			dom[w] = dom[dom[w]];
-
 	hs_free(preds);
 	preds = NULL;
 	hs_free(first);
 	first = NULL;
-	hs_free(semi);
-	semi = NULL;
-	hs_free(label);
-	label = NULL;
 	hs_free(ancestor);
 	ancestor = NULL;
-	hs_free(head);
-	head = NULL;
+	/*
+	 * Immediate dominators from the semi-dominators, as the SEMI-NCA
+	 * algorithm does (Georgiadis): the nearest ancestor of a node's DFS
+	 * parent that is not below its semi-dominator.  It needs no buckets,
+	 * and it agrees with Lengauer and Tarjan's last two steps.
+	 */
+	dom = label;
+	label = NULL;
+	dom[1] = 1;
+	for (w = 2; w <= n; w++) {
+		uint32_t x = parent[w];
+
+		while (x > semi[w])
+			x = dom[x];
+		dom[w] = x;
+	}
+	hs_free(semi);
+	semi = NULL;
 	hs_free(parent);
 	parent = NULL;
-	hs_free(next);
-	next = NULL;
 
 	/* Retained sizes, summed up the tree in reverse DFS order. */
 	if ((ret = hs_alloc_array(len, sizeof(uint64_t))) == NULL)
@@ -609,7 +605,6 @@ out:
 	hs_free(label);
 	hs_free(ancestor);
 	hs_free(dom);
-	hs_free(head);
 	hs_free(ret);
 	hs_free(lt.stack);
 	return rc;

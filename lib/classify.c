@@ -800,11 +800,12 @@ hs_classify(struct hs_analysis *a)
 		memcpy(locs, s->locations, s->location_count * sizeof(*locs));
 		qsort(locs, s->location_count, sizeof(*locs), cmp_location);
 	}
-	if ((a->node_class = hs_alloc_array(N, sizeof(uint32_t))) == NULL)
-		goto oom;
+	/* Each node's class replaces its name in the same array. */
+	a->node_class = name_of;
+	name_of = NULL;
 	for (v = 0, li = 0; v < N; v++) {
 		const struct hs_location *l = NULL;
-		uint32_t c, nm = name_of[v];
+		uint32_t c, nm = a->node_class[v];
 
 		/* Locations are sorted by node: walk them along. */
 		while (li < s->location_count && locs[li].node < v)

