@@ -506,15 +506,17 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 	for (i = 1; i <= a->reachable_count; i++)
 		a->reachable_size += s->node_self[vertex[i]];
 
-	/* Predecessors, by number, over the essential edges. */
-	memset(first, 0, ((size_t)len + 1) * sizeof(uint32_t));
-	for (e = 0; e < s->edge_count; e++)
-		if (BIT_GET(ess, e)) {
-			first[num[s->edge_to[e]] + 1]++;
-			npred++;
-		}
-	for (i = 1; i <= len; i++)
-		first[i] += first[i - 1];
+	/*
+	 * Predecessors, by number, over the essential edges: the in-degrees
+	 * by node, renumbered (next[] is free now), give each number's slice.
+	 */
+	next[0] = 0;
+	for (v = 0; v < N; v++)
+		next[num[v]] = first[v];
+	first[0] = 0;
+	for (i = 0; i < len; i++)
+		first[i + 1] = first[i] + next[i];
+	npred = first[len];
 	if ((preds = hs_alloc_array(npred ? npred : 1, sizeof(uint32_t))) ==
 	    NULL)
 		goto out;
