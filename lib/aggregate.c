@@ -5,6 +5,7 @@
  * class, closures by source location, allocation sites, and the object
  * ids of each class.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "regex.h"
 
 #define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
+#define GROUP_CACHE	4096
 
 /* Count, sizes, distance and the largest object of each class. */
 static int
@@ -115,7 +117,11 @@ class_retained(struct hs_analysis *a)
 	return 0;
 }
 
-/* DevTools' calculateStatistics (and calculateArraySize). */
+/*
+ * DevTools' calculateStatistics (and calculateArraySize).  This and
+ * class_ids() run on a thread beside the class retained sizes, so they
+ * leave the message to the caller: -1 means memory ran out.
+ */
 static int
 statistics(struct hs_analysis *a)
 {
@@ -125,7 +131,7 @@ statistics(struct hs_analysis *a)
 	uint8_t *indeg;
 
 	if ((indeg = hs_calloc(s->node_count, 1)) == NULL)
-		return hs_analysis_nomem(a);
+		return -1;
 	for (e = 0; e < s->edge_count; e++)
 		if (indeg[s->edge_to[e]] < 2)
 			indeg[s->edge_to[e]]++;
@@ -198,57 +204,63 @@ static int
 class_ids(struct hs_analysis *a, uint32_t **storage)
 {
 	const struct hs_snapshot *s = a->snap;
-	uint64_t total = 0, *fill;
-	struct id_pair *pairs;
-	uint32_t v;
-	size_t c, i;
+	uint64_t total = 0, *fill, largest = 0, j;
+	struct id_pair *pairs = NULL;
+	uint32_t v, *ids, *self;
+	size_t c;
 
-	for (c = 0; c < a->class_count; c++)
+	for (c = 0; c < a->class_count; c++) {
 		total += a->classes[c].count;
-	if ((fill = hs_calloc(a->class_count + 1, sizeof(uint64_t))) == NULL)
-		return hs_analysis_nomem(a);
-	if ((pairs = hs_alloc_array(total ? total : 1, sizeof(*pairs))) ==
-	    NULL) {
-		hs_free(fill);
-		return hs_analysis_nomem(a);
+		if (a->classes[c].count > largest)
+			largest = a->classes[c].count;
 	}
+	if ((fill = hs_calloc(a->class_count + 1, sizeof(uint64_t))) == NULL)
+		return -1;
+	if ((*storage = hs_alloc_array(total ? total * 2 : 1,
+	    sizeof(uint32_t))) == NULL) {
+		hs_free(fill);
+		return -1;
+	}
+	ids = *storage;
+	self = *storage + total;
 	for (c = 1; c <= a->class_count; c++)
 		fill[c] = fill[c - 1] + a->classes[c - 1].count;
+	for (c = 0; c < a->class_count; c++) {
+		a->classes[c].ids = ids + fill[c];
+		a->classes[c].id_self = self + fill[c];
+	}
 	for (v = 0; v < s->node_count; v++) {
 		if (a->self[v] == 0)
 			continue;
 		c = a->node_class[v];
-		pairs[fill[c]].id = s->node_id[v];
-		pairs[fill[c]].self = a->self[v];
+		ids[fill[c]] = s->node_id[v];
+		self[fill[c]] = a->self[v];
 		fill[c]++;
 	}
-	if ((*storage = hs_alloc_array(total ? total * 2 : 1,
-	    sizeof(uint32_t))) == NULL) {
-		hs_free(pairs);
-		hs_free(fill);
-		return hs_analysis_nomem(a);
-	}
-	for (c = 0, i = 0; c < a->class_count; c++) {
+	hs_free(fill);
+	/* Nodes mostly come in id order: sort, in pairs, only when needed. */
+	for (c = 0; c < a->class_count; c++) {
 		struct hs_class *k = &a->classes[c];
-		uint64_t start = fill[c] - k->count, j;
 
-		/* Nodes mostly come in id order: sort only when needed. */
 		for (j = 1; j < k->count; j++)
-			if (pairs[start + j - 1].id > pairs[start + j].id)
+			if (k->ids[j - 1] > k->ids[j])
 				break;
-		if (j < k->count)
-			qsort(pairs + start, k->count, sizeof(*pairs),
-			    cmp_id_pair);
-		k->ids = *storage + i;
-		k->id_self = *storage + total + i;
+		if (j >= k->count)
+			continue;
+		if (pairs == NULL && (pairs = hs_alloc_array(largest,
+		    sizeof(*pairs))) == NULL)
+			return -1;
 		for (j = 0; j < k->count; j++) {
-			k->ids[j] = pairs[start + j].id;
-			k->id_self[j] = pairs[start + j].self;
+			pairs[j].id = k->ids[j];
+			pairs[j].self = k->id_self[j];
 		}
-		i += k->count;
+		qsort(pairs, k->count, sizeof(*pairs), cmp_id_pair);
+		for (j = 0; j < k->count; j++) {
+			k->ids[j] = pairs[j].id;
+			k->id_self[j] = pairs[j].self;
+		}
 	}
 	hs_free(pairs);
-	hs_free(fill);
 	return 0;
 }
 
@@ -325,7 +337,11 @@ retainers(struct hs_analysis *a, const uint32_t *order)
 	size_t nsel = a->opts.retainer_classes, per = a->opts.retainers_per_class;
 	struct hs_hmap groups;
 	struct hs_retainer *g = NULL, *out = NULL;
-	size_t gcap = 0, i, j, nout = 0;
+	struct {
+		uint32_t key[3];
+		uint32_t id;
+	} *cache;
+	size_t gcap = 0, i, j, nout = 0, slot;
 	uint8_t *selected;
 	uint32_t v, e;
 	int ret = -1;
@@ -335,6 +351,12 @@ retainers(struct hs_analysis *a, const uint32_t *order)
 	hs_hmap_init(&groups);
 	if ((selected = hs_calloc(a->class_count + 1, 1)) == NULL)
 		return hs_analysis_nomem(a);
+	if ((cache = hs_alloc_array(GROUP_CACHE, sizeof(*cache))) == NULL) {
+		hs_free(selected);
+		return hs_analysis_nomem(a);
+	}
+	for (i = 0; i < GROUP_CACHE; i++)
+		cache[i].id = UINT32_MAX;
 	for (i = 0; i < nsel; i++)
 		selected[order[i]] = 1;
 	for (v = 0; v < s->node_count; v++) {
@@ -351,9 +373,19 @@ retainers(struct hs_analysis *a, const uint32_t *order)
 			key[1] = a->node_class[v];
 			if ((key[2] = hs_edge_label(a, e)) == UINT32_MAX)
 				goto oom;
+			/* The same groups recur: a direct-mapped cache first. */
+			slot = hs_hash(key, sizeof(key)) & (GROUP_CACHE - 1);
+			if (cache[slot].id != UINT32_MAX &&
+			    memcmp(cache[slot].key, key, sizeof(key)) == 0) {
+				g[cache[slot].id].count++;
+				g[cache[slot].id].retained += a->retained[t];
+				continue;
+			}
 			id = hs_hmap_intern(&groups, key, sizeof(key), &added);
 			if (id == UINT32_MAX)
 				goto oom;
+			memcpy(cache[slot].key, key, sizeof(key));
+			cache[slot].id = id;
 			if (added) {
 				if (hs_grow(&g, &gcap, (size_t)id + 1,
 				    sizeof(*g)) == -1)
@@ -402,6 +434,7 @@ done:
 	hs_free(out);
 	hs_free(g);
 	hs_free(selected);
+	hs_free(cache);
 	hs_hmap_free(&groups);
 	return ret;
 }
@@ -616,12 +649,29 @@ oom:
 	return hs_analysis_nomem(a);
 }
 
+struct side_job {
+	struct hs_analysis	*a;
+	int			 ret;
+};
+
+static void *
+side_thread(void *arg)
+{
+	struct side_job *job = arg;
+
+	job->ret = statistics(job->a) == -1 ||
+	    class_ids(job->a, &job->a->id_storage) == -1 ? -1 : 0;
+	return NULL;
+}
+
 int
 hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
+	struct side_job side = { a, 0 };
 	uint32_t *largest = NULL, *order = NULL;
+	pthread_t thread;
+	int ret = -1, threaded;
 	size_t i;
-	int ret = -1;
 
 	if (progress)
 		progress(ctx, "classes");
@@ -630,8 +680,15 @@ hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		return hs_analysis_nomem(a);
 	for (i = 0; i < a->class_count; i++)
 		largest[i] = UINT32_MAX;
-	if (class_rows(a, largest) == -1 || class_retained(a) == -1 ||
-	    statistics(a) == -1 || class_ids(a, &a->id_storage) == -1)
+	if (class_rows(a, largest) == -1) {
+		hs_free(largest);
+		return -1;
+	}
+	/* Statistics and ids need nothing of the class retained sizes. */
+	threaded = pthread_create(&thread, NULL, side_thread, &side) == 0;
+	if (!threaded)
+		side_thread(&side);
+	if (class_retained(a) == -1)
 		goto out;
 	if ((order = classes_by_retained(a)) == NULL) {
 		hs_analysis_nomem(a);
@@ -647,6 +704,10 @@ hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 			a->classes[i].distance = HS_NO_DISTANCE;
 	ret = 0;
 out:
+	if (threaded)
+		pthread_join(thread, NULL);
+	if (ret == 0 && side.ret == -1)
+		ret = hs_analysis_nomem(a);
 	hs_free(largest);
 	hs_free(order);
 	return ret;

@@ -479,7 +479,7 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 	struct lt lt = { 0 };
 	int rc = -1;
 
-	if ((num = hs_calloc(N, sizeof(uint32_t))) == NULL ||
+	if ((num = hs_calloc(len, sizeof(uint32_t))) == NULL ||
 	    (vertex = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
 	    (parent = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
 	    (next = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
@@ -525,14 +525,15 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++)
 			if (BIT_GET(ess, e))
 				preds[next[num[s->edge_to[e]]]++] = num[v];
-	hs_free(num);
+	/*
+	 * num[] and next[] are done with: their memory becomes semi[] and
+	 * label[] (fresh pages cost more than one would think).
+	 */
+	semi = num;
 	num = NULL;
-
-	hs_free(next);
+	label = next;
 	next = NULL;
-	if ((semi = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
-	    (label = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
-	    (ancestor = hs_calloc(len, sizeof(uint32_t))) == NULL)
+	if ((ancestor = hs_calloc(len, sizeof(uint32_t))) == NULL)
 		goto out;
 	for (i = 0; i <= n; i++)
 		semi[i] = label[i] = i;
