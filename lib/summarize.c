@@ -19,7 +19,7 @@ hs_summarize_defaults(struct hs_summarize_options *o)
 	o->analysis.closure_sites = 500;
 	o->analysis.allocation_sites = 200;
 	o->meta.with_ids = 1;
-	o->meta.level = 6;
+	o->meta.level = 3;	/* fast, and far below the size target */
 	o->meta.source_bytes = -1;
 }
 

@@ -417,7 +417,7 @@ hs_summary_write(const struct hs_analysis *a, const struct hs_summary_meta *m,
 	w.sink = sink;
 	if ((order = hs_alloc_array(a->class_count + 1,
 	    sizeof(*order))) == NULL ||
-	    (w.z = hs_zenc_new(m->level > 0 ? m->level : 6)) == NULL) {
+	    (w.z = hs_zenc_new(m->level > 0 ? m->level : 3)) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		hs_free(order);
 		return -1;
