@@ -36,7 +36,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 CLI_OBJ = cmd/cli.o
-TOOLS = hs-summarize hs-report
+TOOLS = hs-summarize hs-report hs-diff hs-junit
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 MANPAGES = $(wildcard man/*.1 man/*.5)

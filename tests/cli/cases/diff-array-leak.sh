@@ -1,0 +1,17 @@
+# array-leak: hs-diff names LeakedEntry first, with exactly the planted number of new
+# objects (pair) and of leaked objects (triple), as testdata/expected/triples.tsv
+. tests/cli/lib.sh
+. tests/cli/cases/data/diff-lib.sh
+need jq zstd
+triple array-leak
+hs-diff -q --threshold 10KB -o "$TMP/pair.hsd" "$TMP/baseline.hss" "$TMP/target.hss"
+echo "pair: exit $?"
+verdict "$TMP/pair.hsd"
+hs-diff -q --threshold 10KB -o "$TMP/triple.hsd" "$TMP/baseline.hss" "$TMP/target.hss" "$TMP/final.hss"
+echo "triple: exit $?"
+verdict "$TMP/triple.hsd"
+new=$(class_figure "$TMP/pair.hsd" LeakedEntry new)
+leaked=$(class_figure "$TMP/triple.hsd" LeakedEntry leaked)
+[ "$new" = "$(truth array-leak LeakedEntry new_in_target)" ] && echo "new objects match the ground truth ($new)"
+[ "$leaked" = "$(truth array-leak LeakedEntry leaked)" ] && echo "leaked objects match the ground truth ($leaked)"
+exit 0
