@@ -5,7 +5,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,24 +56,39 @@ struct hs_input {
 	int		 holding;	/* consumer holds buf[cons - 1] */
 	int		 eof;		/* producer finished (end or error) */
 	int		 failed;
-	int		 stop;
+	atomic_int	 stop;		/* the consumer has gone */
 	uint64_t	 raw_bytes;
 	uint64_t	 err_offset;	/* in the file, of a decoding error */
 	char		 err[256];
 };
 
+/*
+ * Reads what is there, waiting at most a tenth of a second at a time so
+ * that a consumer that stops early (hs_input_close() before the end) is
+ * not kept waiting on a pipe that never closes.  A stop reads as the end
+ * of input.  (Cancelling the thread instead would be simpler, and is not
+ * safe with every runtime: sanitizers misread the unwound stack.)
+ */
 static ssize_t
 read_some(struct hs_input *in, void *p, size_t n)
 {
+	struct pollfd pfd;
 	ssize_t r;
-	int old;
 
-	/* read() is the one place the producer may be cancelled. */
-	pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+	pfd.fd = in->fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		if (atomic_load(&in->stop))
+			return 0;
+		r = poll(&pfd, 1, 100);
+		if (r == -1 && errno != EINTR)
+			break;		/* let read() tell what is wrong */
+		if (r > 0)
+			break;
+	}
 	do {
 		r = read(in->fd, p, n);
 	} while (r == -1 && errno == EINTR);
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	if (r > 0) {
 		pthread_mutex_lock(&in->lock);
 		in->raw_bytes += (uint64_t)r;
@@ -178,9 +195,8 @@ producer(void *arg)
 {
 	struct hs_input *in = arg;
 	struct buffer *b;
-	int old, r;
+	int r;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	for (;;) {
 		pthread_mutex_lock(&in->lock);
 		b = &in->buf[in->prod % NBUF];
@@ -383,10 +399,9 @@ hs_input_close(struct hs_input *in)
 		return;
 	if (in->thread_started) {
 		pthread_mutex_lock(&in->lock);
-		in->stop = 1;
+		atomic_store(&in->stop, 1);
 		pthread_cond_broadcast(&in->cond);
 		pthread_mutex_unlock(&in->lock);
-		pthread_cancel(in->thread);
 		pthread_join(in->thread, NULL);
 		pthread_mutex_destroy(&in->lock);
 		pthread_cond_destroy(&in->cond);
