@@ -1,9 +1,11 @@
 /*
- * hs-report: show a heap summary as a table for people, or as TSV, CSV
- * or JSON for other programs.
+ * hs-report: show a heap summary, or a diff of summaries with its leak
+ * verdict, for people (text, markdown, html) or for other programs (TSV,
+ * CSV, JSON, a webhook's JSON).
  */
 #include <sys/ioctl.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "diff.h"
 #include "regex.h"
 #include "report.h"
 #include "summary.h"
@@ -18,7 +21,8 @@
 static const char usage_text[] =
 "usage: hs-report [--format text|json|markdown|html|csv|tsv|webhook]\n"
 "                 [--top n] [--sort key] [--include regex]\n"
-"                 [--exclude regex] [-o file] [file | -]\n";
+"                 [--exclude regex] [--report-url url] [-o file]\n"
+"                 [file | -]\n";
 
 static void
 usage(int status)
@@ -26,16 +30,22 @@ usage(int status)
 	fputs(usage_text, status == 0 ? stdout : stderr);
 	if (status == 0)
 		fputs("\n"
-"Reads a summary made by hs-summarize (standard input when no file or -\n"
-"is given) and shows its classes, largest retained size first.\n"
+"Reads a summary made by hs-summarize, or a diff made by hs-diff -o\n"
+"(standard input when no file or - is given), and shows its classes:\n"
+"a summary's largest retained size first, a diff's leak verdict and its\n"
+"top offenders.\n"
 "\n"
 "  --format f       text (default), markdown, tsv, csv or json;\n"
-"                   html and webhook are for diffs\n"
-"  --top n          at most n classes (default 25 for text and markdown,\n"
-"                   all for the others; 0 is all)\n"
-"  --sort key       retained (default), self, count, distance or name\n"
+"                   html and webhook for diffs only\n"
+"  --top n          at most n classes (default 25 for a summary's text\n"
+"                   and markdown, 10 for a diff's text, markdown and\n"
+"                   html, all for the others; 0 is all)\n"
+"  --sort key       retained (a summary's default), self, count, name;\n"
+"                   distance for summaries; delta, new for diffs (whose\n"
+"                   default is hs-diff's rank)\n"
 "  --include regex  only classes whose name matches (PCRE2)\n"
 "  --exclude regex  leave out classes whose name matches\n"
+"  --report-url url webhook: the link to the full report\n"
 "  -o, --output f   write to f (atomically) instead of stdout\n"
 "  -h, --help       this help;  -V, --version  the version\n", stdout);
 	exit(status);
@@ -58,6 +68,62 @@ terminal(const char *output, struct hs_report_options *o)
 		o->width = ws.ws_col;
 }
 
+/*
+ * A diff is read twice (the summary reader tells the kinds apart, the
+ * diff reader then reads it), so a pipe on stdin is first copied to an
+ * unnamed temporary file that takes its place.
+ */
+static void
+rewindable_stdin(void)
+{
+	FILE *tmp;
+	char buf[65536];
+	size_t n;
+
+	if (lseek(STDIN_FILENO, 0, SEEK_CUR) != -1 || errno != ESPIPE)
+		return;
+	if ((tmp = tmpfile()) == NULL)
+		hs_errx("(stdin): cannot make a temporary file: %s",
+		    strerror(errno));
+	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0)
+		if (fwrite(buf, 1, n, tmp) != n)
+			hs_errx("(stdin): cannot write a temporary file: %s",
+			    strerror(errno));
+	if (ferror(stdin))
+		hs_errx("(stdin): %s", strerror(errno));
+	if (fflush(tmp) == EOF || dup2(fileno(tmp), STDIN_FILENO) == -1 ||
+	    lseek(STDIN_FILENO, 0, SEEK_SET) == -1)
+		hs_errx("(stdin): cannot read back a temporary file: %s",
+		    strerror(errno));
+	fclose(tmp);
+}
+
+/* Reads input: a summary, or (*diff set) a diff.  Errors end the run. */
+static struct hs_summary *
+read_input(const char *input, struct hs_diff **diff)
+{
+	struct hs_summary *sum;
+	char err[512];
+	off_t at = 0;
+
+	*diff = NULL;
+	if (strcmp(input, "-") == 0) {
+		rewindable_stdin();
+		at = lseek(STDIN_FILENO, 0, SEEK_CUR);
+	}
+	if ((sum = hs_summary_read(input, err, sizeof(err))) == NULL)
+		hs_errx("%s: %s", hs_display_name(input), err);
+	if (strcmp(hs_summary_kind(sum), HS_DIFF_FORMAT) != 0)
+		return sum;
+	hs_summary_free(sum);
+	if (strcmp(input, "-") == 0 && lseek(STDIN_FILENO, at, SEEK_SET) ==
+	    -1)
+		hs_errx("(stdin): %s", strerror(errno));
+	if ((*diff = hs_diff_read(input, err, sizeof(err))) == NULL)
+		hs_errx("%s: %s", hs_display_name(input), err);
+	return NULL;
+}
+
 /* Replaces old with the pattern given to opt; bad patterns end the run. */
 static struct hs_regex *
 regex_option(struct hs_regex *old, const char *pattern, const char *opt)
@@ -74,13 +140,15 @@ regex_option(struct hs_regex *old, const char *pattern, const char *opt)
 int
 main(int argc, char *argv[])
 {
-	enum { OPT_FORMAT = 256, OPT_TOP, OPT_SORT, OPT_INCLUDE, OPT_EXCLUDE };
+	enum { OPT_FORMAT = 256, OPT_TOP, OPT_SORT, OPT_INCLUDE, OPT_EXCLUDE,
+		OPT_URL };
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "sort", required_argument, NULL, OPT_SORT },
 		{ "include", required_argument, NULL, OPT_INCLUDE },
 		{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+		{ "report-url", required_argument, NULL, OPT_URL },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -88,6 +156,7 @@ main(int argc, char *argv[])
 	};
 	struct hs_report_options o;
 	struct hs_summary *sum;
+	struct hs_diff *diff;
 	struct hs_out *out;
 	const char *input = "-", *output = NULL;
 	char err[512];
@@ -111,7 +180,7 @@ main(int argc, char *argv[])
 		case OPT_SORT:
 			if (hs_report_sort_parse(optarg, &o.sort) == -1)
 				hs_errx("--sort: expected retained, self, "
-				    "count, distance or name");
+				    "count, distance, name, delta or new");
 			break;
 		case OPT_INCLUDE:
 			o.include = regex_option(o.include, optarg,
@@ -120,6 +189,9 @@ main(int argc, char *argv[])
 		case OPT_EXCLUDE:
 			o.exclude = regex_option(o.exclude, optarg,
 			    "--exclude");
+			break;
+		case OPT_URL:
+			o.report_url = optarg;
 			break;
 		case 'o':
 			output = optarg;
@@ -143,12 +215,12 @@ main(int argc, char *argv[])
 		input = argv[0];
 	terminal(output, &o);
 
-	if ((sum = hs_summary_read(input, err, sizeof(err))) == NULL)
-		hs_errx("%s: %s", hs_display_name(input), err);
+	sum = read_input(input, &diff);
 	if ((out = hs_out_open(output, 0)) == NULL)
 		status = HS_EXIT_TROUBLE;
-	else if (hs_report(sum, &o, hs_out_write, out, err,
-	    sizeof(err)) == -1) {
+	else if ((diff != NULL ? hs_report_diff(diff, &o, hs_out_write, out,
+	    err, sizeof(err)) : hs_report(sum, &o, hs_out_write, out, err,
+	    sizeof(err))) == -1) {
 		if (err[0] != '\0')
 			hs_warnx("%s: %s", hs_display_name(input), err);
 		hs_out_abort(out);
@@ -156,6 +228,7 @@ main(int argc, char *argv[])
 	} else if (hs_out_commit(out) == -1)
 		status = HS_EXIT_TROUBLE;
 	hs_summary_free(sum);
+	hs_diff_free(diff);
 	hs_regex_free(o.include);
 	hs_regex_free(o.exclude);
 	if (hs_check_stdout() == -1)

@@ -1,5 +1,6 @@
 /*
- * report: hs-report's renderers (see report.h).
+ * report: hs-report's renderers for summaries, the options and the
+ * output they share with those for diffs (report_diff.c); see report.h.
  *
  * Every renderer writes into one growing buffer that is handed to the sink
  * whenever it passes FLUSH_AT bytes, so memory stays small however many
@@ -16,10 +17,12 @@
 
 #include "alloc.h"
 #include "buf.h"
+#include "diff.h"
 #include "json.h"
 #include "jv.h"
 #include "regex.h"
 #include "report.h"
+#include "report_impl.h"
 #include "summary.h"
 
 #define FLUSH_AT	(64u << 10)
@@ -27,18 +30,11 @@
 #define DIST_UNREACHABLE	(-5)
 /* Distances from this on are counted from the system roots (DevTools). */
 #define DIST_SYSTEM	100000000
-/* Text: the widest name column when the output is not a terminal. */
-#define NAME_COLS_PIPE	60
 #define NAME_COLS_MIN	20
-#define NAME_COLS_MAX	100
 /* Text details: retainers per class, path hops before eliding. */
 #define DETAIL_RETAINERS	3
 #define DETAIL_HOPS	6
 #define DETAIL_NAME_COLS	40
-
-#define BOLD	"\033[1m"
-#define DIM	"\033[2m"
-#define RESET	"\033[0m"
 
 static const char *const format_names[] = {
 	[HS_REPORT_TEXT] = "text",
@@ -56,6 +52,8 @@ static const char *const sort_names[] = {
 	[HS_SORT_COUNT] = "count",
 	[HS_SORT_DISTANCE] = "distance",
 	[HS_SORT_NAME] = "name",
+	[HS_SORT_DELTA] = "delta",
+	[HS_SORT_NEW] = "new",
 };
 
 static const char *const sort_phrases[] = {
@@ -71,7 +69,7 @@ hs_report_defaults(struct hs_report_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->format = HS_REPORT_TEXT;
-	o->sort = HS_SORT_RETAINED;
+	o->sort = HS_SORT_AUTO;
 	o->top = HS_REPORT_TOP_AUTO;
 	o->detail = 10;
 }
@@ -137,16 +135,7 @@ hs_report_size(uint64_t v, char *buf, size_t buflen)
 
 /* ---- output ---- */
 
-struct emit {
-	hs_write_fn	 fn;
-	void		*sink;
-	struct hs_buf	 b;
-	int		 nomem;
-	int		 wfail;
-	int		 color;
-};
-
-static void
+void
 e_flush(struct emit *e)
 {
 	if (e->b.len > 0 && !e->nomem && !e->wfail &&
@@ -155,20 +144,20 @@ e_flush(struct emit *e)
 	hs_buf_reset(&e->b);
 }
 
-static void
+void
 e_add(struct emit *e, const char *p, size_t n)
 {
 	if (hs_buf_add(&e->b, p, n) == -1)
 		e->nomem = 1;
 }
 
-static void
+void
 e_puts(struct emit *e, const char *s)
 {
 	e_add(e, s, strlen(s));
 }
 
-static void __attribute__((format(printf, 2, 3)))
+void
 e_printf(struct emit *e, const char *fmt, ...)
 {
 	char small[256], *big;
@@ -197,7 +186,7 @@ e_printf(struct emit *e, const char *fmt, ...)
 	hs_free(big);
 }
 
-static void
+void
 e_pad(struct emit *e, size_t n)
 {
 	static const char spaces[] = "                                ";
@@ -210,15 +199,14 @@ e_pad(struct emit *e, size_t n)
 	}
 }
 
-/* Colour on: the escape; off: nothing. */
-static void
+void
 e_sgr(struct emit *e, const char *code)
 {
 	if (e->color)
 		e_puts(e, code);
 }
 
-static void
+void
 e_maybe_flush(struct emit *e)
 {
 	if (e->b.len >= FLUSH_AT)
@@ -228,7 +216,7 @@ e_maybe_flush(struct emit *e)
 /* ---- strings ---- */
 
 /* Columns a UTF-8 string takes: one per code point. */
-static size_t
+size_t
 u8width(const char *s, size_t len)
 {
 	size_t i, w = 0;
@@ -259,7 +247,7 @@ u8prefix(const char *s, size_t len, size_t cols)
  * Appends s for a terminal: C0 and C1 controls and DEL become \t, \n, \r
  * or \xNN, so that names cannot move the cursor or break a row.
  */
-static int
+int
 text_escape(struct hs_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -293,7 +281,7 @@ text_escape(struct hs_buf *b, const char *s)
  * Appends the escaped text to b, cut to at most cols columns with an
  * ellipsis where it was cut.
  */
-static int
+int
 add_fitted(struct hs_buf *b, const char *s, size_t cols)
 {
 	struct hs_buf t = { 0 };
@@ -475,6 +463,21 @@ filter(struct hs_regex *re, const char *name, const char *opt, char *err,
 	return r;
 }
 
+int
+report_keep(const struct hs_report_options *o, const char *name, char *err,
+    size_t errlen)
+{
+	int r;
+
+	if (o->include != NULL && (r = filter(o->include, name, "--include",
+	    err, errlen)) != 1)
+		return r;
+	if (o->exclude != NULL && (r = filter(o->exclude, name, "--exclude",
+	    err, errlen)) != 0)
+		return r == 1 ? 0 : -1;
+	return 1;
+}
+
 /* Filters, sorts and cuts the classes.  Returns 0, or -1 with err set. */
 static int
 select_rows(const struct hs_summary *sum, const struct hs_report_options *o,
@@ -492,20 +495,10 @@ select_rows(const struct hs_summary *sum, const struct hs_report_options *o,
 	for (i = 0; i < sum->class_count; i++) {
 		const struct hs_summary_class *c = &sum->classes[i];
 
-		if (o->include != NULL) {
-			if ((r = filter(o->include, c->name, "--include", err,
-			    errlen)) == -1)
-				goto fail;
-			if (r == 0)
-				continue;
-		}
-		if (o->exclude != NULL) {
-			if ((r = filter(o->exclude, c->name, "--exclude", err,
-			    errlen)) == -1)
-				goto fail;
-			if (r == 1)
-				continue;
-		}
+		if ((r = report_keep(o, c->name, err, errlen)) == -1)
+			goto fail;
+		if (r == 0)
+			continue;
 		sel->rows[n].c = c;
 		sel->rows[n].index = i;
 		n++;
@@ -610,7 +603,7 @@ static const struct {
 /* ---- text ---- */
 
 /* A label and an escaped value, in the header block. */
-static void
+void
 text_fact(struct emit *e, const char *label, const char *value)
 {
 	e_printf(e, "%-14s", label);
@@ -940,7 +933,7 @@ render_text(struct emit *e, const struct hs_summary *sum,
 /* ---- markdown ---- */
 
 /* Backslash-escapes what GitHub-flavoured Markdown would act on. */
-static void
+void
 md_escape(struct emit *e, const char *s)
 {
 	struct hs_buf t = { 0 };
@@ -1019,7 +1012,7 @@ static const char *const delimited_titles[] = {
 	"max_retained", "distance", "detached", "script_id", "line", "column"
 };
 
-static void
+void
 tsv_field(struct emit *e, const char *s)
 {
 	const char *p;
@@ -1045,7 +1038,7 @@ tsv_field(struct emit *e, const char *s)
 }
 
 /* RFC 4180: quoted when it holds a comma, a quote or a line break. */
-static void
+void
 csv_field(struct emit *e, const char *s)
 {
 	const char *p;
@@ -1107,7 +1100,7 @@ render_delimited(struct emit *e, const struct hs_summary *sum,
 
 /* ---- json ---- */
 
-static void
+void
 json_str(struct emit *e, const char *s, size_t len)
 {
 	if (hs_json_quote(&e->b, s, len) == -1)
@@ -1206,9 +1199,18 @@ report_summary(const struct hs_summary *sum,
     const struct hs_report_options *o, struct emit *e, char *err,
     size_t errlen)
 {
+	struct hs_report_options so = *o;
 	struct selection sel;
 	size_t top = o->top;
 
+	if (so.sort == HS_SORT_AUTO)
+		so.sort = HS_SORT_RETAINED;
+	if (so.sort == HS_SORT_DELTA || so.sort == HS_SORT_NEW) {
+		snprintf(err, errlen, "sort key %s is for diffs",
+		    sort_names[so.sort]);
+		return -1;
+	}
+	o = &so;
 	switch (o->format) {
 	case HS_REPORT_TEXT:
 	case HS_REPORT_MARKDOWN:
@@ -1249,6 +1251,33 @@ report_summary(const struct hs_summary *sum,
 	return 0;
 }
 
+static void
+start(struct emit *e, const struct hs_report_options *o, hs_write_fn fn,
+    void *sink, char *err)
+{
+	err[0] = '\0';
+	memset(e, 0, sizeof(*e));
+	e->fn = fn;
+	e->sink = sink;
+	e->color = o->color && o->format == HS_REPORT_TEXT;
+}
+
+/* Hands what is left to the sink; r is the renderer's result. */
+static int
+finish(struct emit *e, int r, char *err, size_t errlen)
+{
+	if (r == 0 && e->nomem) {
+		snprintf(err, errlen, "out of memory");
+		r = -1;
+	}
+	if (r == 0)
+		e_flush(e);
+	if (r == 0 && e->wfail)
+		r = -1;
+	hs_buf_free(&e->b);
+	return r;
+}
+
 int
 hs_report(const struct hs_summary *sum, const struct hs_report_options *o,
     hs_write_fn write_fn, void *sink, char *err, size_t errlen)
@@ -1257,32 +1286,29 @@ hs_report(const struct hs_summary *sum, const struct hs_report_options *o,
 	const char *kind = hs_summary_kind(sum);
 	int r;
 
-	err[0] = '\0';
-	memset(&e, 0, sizeof(e));
-	e.fn = write_fn;
-	e.sink = sink;
-	e.color = o->color && o->format == HS_REPORT_TEXT;
+	start(&e, o, write_fn, sink, err);
 	if (strcmp(kind, HS_SUMMARY_FORMAT) == 0)
 		r = report_summary(sum, o, &e, err, errlen);
-	else if (strcmp(kind, "hs-diff") == 0) {
-		snprintf(err, errlen, "diffs are not supported yet by this "
-		    "hs-report");
+	else if (strcmp(kind, HS_DIFF_FORMAT) == 0) {
+		snprintf(err, errlen, "a diff: read it with hs_diff_read() "
+		    "and render it with hs_report_diff()");
 		r = -1;
 	} else {
 		snprintf(err, errlen, "not an hs-summary (unknown format in "
 		    "the header)");
 		r = -1;
 	}
-	if (r == 0 && e.nomem) {
-		snprintf(err, errlen, "out of memory");
-		r = -1;
-	}
-	if (r == 0)
-		e_flush(&e);
-	if (r == 0 && e.wfail)
-		r = -1;
-	hs_buf_free(&e.b);
-	return r;
+	return finish(&e, r, err, errlen);
+}
+
+int
+hs_report_diff(const struct hs_diff *d, const struct hs_report_options *o,
+    hs_write_fn write_fn, void *sink, char *err, size_t errlen)
+{
+	struct emit e;
+
+	start(&e, o, write_fn, sink, err);
+	return finish(&e, report_diff(d, o, &e, err, errlen), err, errlen);
 }
 
 static int
@@ -1297,6 +1323,18 @@ hs_report_buf(const struct hs_summary *sum,
     size_t errlen)
 {
 	int r = hs_report(sum, o, buf_sink, b, err, errlen);
+
+	if (r == -1 && err[0] == '\0')
+		snprintf(err, errlen, "out of memory");
+	return r;
+}
+
+int
+hs_report_diff_buf(const struct hs_diff *d,
+    const struct hs_report_options *o, struct hs_buf *b, char *err,
+    size_t errlen)
+{
+	int r = hs_report_diff(d, o, buf_sink, b, err, errlen);
 
 	if (r == -1 && err[0] == '\0')
 		snprintf(err, errlen, "out of memory");

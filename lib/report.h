@@ -1,20 +1,27 @@
 /*
  * report: what hs-report prints, rendered from a summary (hs-summary(5))
- * for people (text, markdown) or for other programs (tsv, csv, json).
+ * or a diff (hs-diff(5)) for people (text, markdown, html) or for other
+ * programs (tsv, csv, json, webhook).
  *
  *	hs_report_defaults(&o);
  *	o.format = HS_REPORT_TSV;		// and sort, top, filters...
  *	sum = hs_summary_read(path, err, sizeof(err));
- *	hs_report(sum, &o, write_fn, sink, err, sizeof(err));
- *	// or hs_report_buf(sum, &o, &buf, err, sizeof(err));
+ *	if (strcmp(hs_summary_kind(sum), HS_DIFF_FORMAT) != 0)
+ *		hs_report(sum, &o, write_fn, sink, err, sizeof(err));
+ *	else {					// read it again, as a diff
+ *		d = hs_diff_read(path, err, sizeof(err));
+ *		hs_report_diff(d, &o, write_fn, sink, err, sizeof(err));
+ *	}
+ *	// or hs_report_buf(), hs_report_diff_buf() into a buffer
  *
- * hs_report() looks at the header's "format" and hands the document to the
- * renderer for that kind: summaries now, diffs later (a diff renderer goes
- * beside the summary one and is picked the same way).  Nothing here
- * prints; the caller owns the summary, the regexes in the options and the
- * sink.  Output is deterministic: a fixed row order (ties broken by class
- * key), C-locale numbers, and sizes in decimal units (1 kB = 1000 bytes,
- * as in DevTools).
+ * The summary reader reads any document of JSON lines with a header, so
+ * it tells a summary from a diff by the header's "format"; the diff is
+ * then read whole by hs_diff_read().  Summaries are rendered by report.c,
+ * diffs by report_diff.c.  Nothing here prints; the caller owns the
+ * document, the regexes in the options and the sink.  Output is
+ * deterministic: a fixed row order (ties broken by class key), C-locale
+ * numbers, no clock, and sizes in decimal units (1 kB = 1000 bytes, as
+ * in DevTools).
  */
 #ifndef HS_REPORT_H
 #define HS_REPORT_H
@@ -25,6 +32,7 @@
 #include "zstdio.h"
 
 struct hs_buf;
+struct hs_diff;
 struct hs_regex;
 struct hs_summary;
 
@@ -33,14 +41,24 @@ enum hs_report_format {
 	HS_REPORT_CSV, HS_REPORT_TSV, HS_REPORT_WEBHOOK
 };
 
+/*
+ * Sizes and counts are those after (the newest input) for a diff; delta
+ * (change of retained size) and new (objects new and still alive) are
+ * for diffs only, distance for summaries only.  HS_SORT_AUTO, the
+ * default, is retained for a summary and hs-diff's rank for a diff.
+ */
 enum hs_report_sort {
 	HS_SORT_RETAINED, HS_SORT_SELF, HS_SORT_COUNT, HS_SORT_DISTANCE,
-	HS_SORT_NAME
+	HS_SORT_NAME, HS_SORT_DELTA, HS_SORT_NEW, HS_SORT_AUTO
 };
 
-/* top: let the format choose (25 rows for text and markdown, all else). */
+/*
+ * top: let the format choose (25 rows for a summary's text and markdown,
+ * 10 offenders for a diff's text, markdown and html, all else).
+ */
 #define HS_REPORT_TOP_AUTO	((size_t)-1)
 #define HS_REPORT_TOP_TEXT	25
+#define HS_REPORT_TOP_DIFF	10
 
 struct hs_report_options {
 	enum hs_report_format	 format;
@@ -52,6 +70,8 @@ struct hs_report_options {
 	unsigned		 width;	/* terminal columns; 0: not one */
 	size_t			 detail; /* text: classes shown with their
 					  * retainers and path */
+	const char		*report_url; /* webhook: where the full
+					      * report is; or NULL */
 };
 
 /* Text and markdown, 10 classes in detail, no colour, no filter. */
@@ -63,16 +83,30 @@ const char *hs_report_format_name(enum hs_report_format);
 int	 hs_report_sort_parse(const char *, enum hs_report_sort *);
 
 /*
- * Renders sum through write_fn.  Returns 0, or -1 with a message in err
- * (empty when the sink failed: the sink reports its own errors).  A diff,
- * another kind of document, a format that does not apply to this kind, or
- * a filter that hits a regex limit is an error.
+ * Renders the summary sum through write_fn.  Returns 0, or -1 with a
+ * message in err (empty when the sink failed: the sink reports its own
+ * errors).  A diff (read it with hs_diff_read() for hs_report_diff()),
+ * another kind of document, a format or sort key for diffs only, or a
+ * filter that hits a regex limit is an error.
  */
 int	 hs_report(const struct hs_summary *sum,
 	    const struct hs_report_options *, hs_write_fn write_fn,
 	    void *sink, char *err, size_t errlen);
 /* The same, appending to b (which the caller frees). */
 int	 hs_report_buf(const struct hs_summary *sum,
+	    const struct hs_report_options *, struct hs_buf *b, char *err,
+	    size_t errlen);
+
+/*
+ * Renders the diff d through write_fn, in any format.  Returns 0, or -1
+ * with a message in err (empty when the sink failed): a sort key that is
+ * for summaries only, a filter that hits a regex limit, memory.
+ */
+int	 hs_report_diff(const struct hs_diff *d,
+	    const struct hs_report_options *, hs_write_fn write_fn,
+	    void *sink, char *err, size_t errlen);
+/* The same, appending to b (which the caller frees). */
+int	 hs_report_diff_buf(const struct hs_diff *d,
 	    const struct hs_report_options *, struct hs_buf *b, char *err,
 	    size_t errlen);
 

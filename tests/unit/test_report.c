@@ -527,8 +527,8 @@ test_refusals(void **state)
 	    "\"version\":1}\n");
 	hs_report_defaults(&o);
 	assert_int_equal(hs_report_buf(s, &o, &b, err, sizeof(err)), -1);
-	assert_string_equal(err, "diffs are not supported yet by this "
-	    "hs-report");
+	assert_string_equal(err, "a diff: read it with hs_diff_read() and "
+	    "render it with hs_report_diff()");
 	assert_int_equal(b.len, 0);
 	hs_summary_free(s);
 

@@ -591,7 +591,7 @@ test_str_escapes(void **state)
 		"\xef\xbf\xbd",			/* lone high surrogate */
 		"\xef\xbf\xbd",			/* lone low surrogate */
 		"\xef\xbf\xbdx",		/* high, then a letter */
-		"\xef\xbf\xbd" "A",		/* high, then \u0041 */
+		"\xef\xbf\xbd\x41",		/* high, then \u0041 */
 		"\xef\xbf\xbd\xf0\x90\x80\x80",	/* high high low */
 		"\xef\xbf\xbd\n",		/* high, then \n */
 		"\xef\xbf\xbd\xc3\xa9",		/* high, then raw UTF-8 */
