@@ -277,6 +277,13 @@ input_from(struct hs_diff_input *in, const struct hs_summary *s)
 	in->total_size = hdr_u64(h, "total_size");
 	in->node_count = hdr_u64(h, "node_count");
 	in->max_object_id = hdr_u64(h, "max_object_id");
+	/*
+	 * V8 numbers its own objects with odd ids that only grow; the
+	 * embedder's objects (Node's bindings, say) get even ids that can be
+	 * addresses.  So "ids go down" is judged on the odd ones.
+	 */
+	in->max_js_object_id = hs_jv_get(h, "max_js_object_id") != NULL ?
+	    hdr_u64(h, "max_js_object_id") : in->max_object_id;
 	in->has_ids = s->has_ids;
 	return ok ? 0 : -1;
 }
@@ -431,10 +438,10 @@ check_process(struct hs_diff *d, struct hs_summary *const *sums, int n)
 	if (why == NULL && a->session != NULL && b->session != NULL &&
 	    strcmp(a->session, b->session) != 0)
 		why = "the summaries name different sessions";
-	if (why == NULL && (b->max_object_id < a->max_object_id ||
-	    (n == 3 && (d->inputs[HS_D_MID].max_object_id <
-	    a->max_object_id || b->max_object_id <
-	    d->inputs[HS_D_MID].max_object_id))))
+	if (why == NULL && (b->max_js_object_id < a->max_js_object_id ||
+	    (n == 3 && (d->inputs[HS_D_MID].max_js_object_id <
+	    a->max_js_object_id || b->max_js_object_id <
+	    d->inputs[HS_D_MID].max_js_object_id))))
 		why = "object ids go down from one summary to the next";
 	if (why == NULL) {
 		/* In one process an id always names the same object. */
@@ -604,14 +611,17 @@ out:
 	return 0;
 }
 
-/* New objects, and for triples the leak set, from the ids. */
+/*
+ * New objects, and for triples the leak set, from the ids.  An object is
+ * new since a summary when that summary does not hold its id (ids are
+ * never reused within a process, and the address-like ids of embedder
+ * objects rule out a simple "above the largest id").
+ */
 static int
 count_ids(struct hs_diff *d, struct hs_summary *const *sums, int n,
-    size_t (*ref)[3])
+    size_t (*ref)[3], const struct idset *old_ids)
 {
 	const struct hs_summary *new = sums[n - 1];
-	uint64_t old_max = d->inputs[HS_D_OLD].max_object_id,
-	    mid_max = d->inputs[HS_D_MID].max_object_id;
 	struct idset mid_set = { 0 };
 	size_t k, j;
 
@@ -627,12 +637,11 @@ count_ids(struct hs_diff *d, struct hs_summary *const *sums, int n,
 		for (j = 0; j < sc->id_count; j++) {
 			uint32_t id = sc->ids[j];
 
-			if (id <= old_max)
+			if (idset_find(old_ids, id) != SIZE_MAX)
 				continue;
 			c->new_count++;
 			c->new_self += sc->id_self[j];
-			if (n == 3 && id <= mid_max &&
-			    idset_find(&mid_set, id) != SIZE_MAX) {
+			if (n == 3 && idset_find(&mid_set, id) != SIZE_MAX) {
 				c->leaked_count++;
 				c->leaked_self += sc->id_self[j];
 			}
@@ -644,7 +653,7 @@ count_ids(struct hs_diff *d, struct hs_summary *const *sums, int n,
 
 /* Objects of the middle summary allocated since the oldest (triples). */
 static uint64_t
-mid_new(const struct hs_diff *d, const struct hs_summary *mid,
+mid_new(const struct idset *old_ids, const struct hs_summary *mid,
     const char *key)
 {
 	const struct hs_summary_class *c = hs_summary_find(mid, key);
@@ -654,7 +663,7 @@ mid_new(const struct hs_diff *d, const struct hs_summary *mid,
 	if (c == NULL)
 		return 0;
 	for (j = 0; j < c->id_count; j++)
-		if (c->ids[j] > d->inputs[HS_D_OLD].max_object_id)
+		if (idset_find(old_ids, c->ids[j]) == SIZE_MAX)
 			n++;
 	return n;
 }
@@ -770,7 +779,8 @@ score_of(const struct hs_diff *d, const struct hs_diff_class *c)
 
 static double
 confidence_of(const struct hs_diff *d, const struct hs_diff_class *c,
-    const struct hs_summary *mid, uint64_t churn)
+    const struct hs_summary *mid, const struct idset *old_ids,
+    uint64_t churn)
 {
 	double e_new, e_agree, e_churn, growth = (double)c->delta_retained;
 	uint64_t m;
@@ -783,7 +793,7 @@ confidence_of(const struct hs_diff *d, const struct hs_diff_class *c,
 		e_new = c->new_count > 0 ? 0.5 : 0;
 	if (d->ninputs != 3)
 		e_agree = 0.5;
-	else if (d->ids_used && (m = mid_new(d, mid, c->key)) > 0)
+	else if (d->ids_used && (m = mid_new(old_ids, mid, c->key)) > 0)
 		e_agree = clamp01((double)c->leaked_count / (double)m);
 	else
 		e_agree = c->retained[HS_D_OLD] < c->retained[HS_D_MID] &&
@@ -1179,6 +1189,7 @@ hs_diff_compute(struct hs_diff *d, struct hs_summary *const *sums, int n,
     const struct hs_diff_options *o)
 {
 	size_t (*ref)[3] = NULL;
+	struct idset old_ids = { 0 };
 	uint64_t churn = 0;
 	size_t i, k;
 	int m, drop;
@@ -1202,9 +1213,11 @@ hs_diff_compute(struct hs_diff *d, struct hs_summary *const *sums, int n,
 	if (check_process(d, sums, n) == -1 ||
 	    match_classes(d, sums, n, &ref) == -1)
 		return -1;
-	if (d->ids_used && count_ids(d, sums, n, ref) == -1) {
+	if (d->ids_used && (idset_build(&old_ids, sums[0]) == -1 ||
+	    count_ids(d, sums, n, ref, &old_ids) == -1)) {
 		hs_free(ref);
-		return -1;
+		idset_free(&old_ids);
+		return oom(d);
 	}
 	hs_free(ref);
 	d->classes_compared = d->class_count;
@@ -1214,8 +1227,10 @@ hs_diff_compute(struct hs_diff *d, struct hs_summary *const *sums, int n,
 		struct hs_diff_class *c = &d->classes[i];
 
 		figures(d, c);
-		if (filter_out(d, o, c, &drop) == -1)
+		if (filter_out(d, o, c, &drop) == -1) {
+			idset_free(&old_ids);
 			return -1;
+		}
 		if (drop) {
 			class_free(c);
 			continue;
@@ -1236,8 +1251,9 @@ hs_diff_compute(struct hs_diff *d, struct hs_summary *const *sums, int n,
 		    objects_more(d, c));
 		if (c->severity != HS_SEV_NONE)
 			c->confidence = confidence_of(d, c, n == 3 ? sums[1] :
-			    NULL, churn);
+			    NULL, &old_ids, churn);
 	}
+	idset_free(&old_ids);
 	qsort(d->classes, d->class_count, sizeof(*d->classes), cmp_rank);
 	if (o->top > 0 && d->class_count > o->top) {
 		for (i = o->top; i < d->class_count; i++)

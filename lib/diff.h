@@ -63,6 +63,7 @@ struct hs_diff_input {
 	char		*name;		/* the summary's source name */
 	char		*label, *session, *captured;	/* or NULL */
 	uint64_t	 total_size, node_count, max_object_id;
+	uint64_t	 max_js_object_id;	/* largest odd id */
 	int		 has_ids;
 };
 
