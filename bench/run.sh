@@ -9,6 +9,9 @@
 #   HS_BENCH_REGEN    1 = regenerate snapshots even if cached in bench/out/
 #   HS_BENCH_NODE_MB  --max-old-space-size for the generator (default 4096)
 #   HS_SUMMARIZE      the binary to measure (default ./hs-summarize)
+#   HS_DIFF           hs-diff, timed on two summaries of each sized snapshot
+#                     (default ./hs-diff)
+#   HS_BENCH_DIFF     1 (default) also time hs-diff; 0 skips it
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -16,6 +19,8 @@ SIZES=${HS_BENCH_SIZES:-100 1000}
 LONGSTR=${HS_BENCH_LONGSTR:-1}
 NODE_MB=${HS_BENCH_NODE_MB:-4096}
 HS=${HS_SUMMARIZE:-./hs-summarize}
+HSDIFF=${HS_DIFF:-./hs-diff}
+BENCH_DIFF=${HS_BENCH_DIFF:-1}
 OUT=bench/out
 TIME=/usr/bin/time
 JV=${HS_JSON_VERIFY:-json_verify}
@@ -145,6 +150,59 @@ if [ -n "${HS_T[heap-longstr]:-}" ] && [ -n "${HS_T[heap-100mb]:-}" ]; then
     'BEGIN{ if (a+0>0 && b+0>0) printf "%-48s %6.2fx\n", "hs-summarize MiB/s longstr/100mb (target >= 1):", (sa/a)/(sb/b) }'
   ratio_line "hs-summarize time longstr/100mb:" "${HS_T[heap-longstr]}" "${HS_T[heap-100mb]}"
 fi
-awk -v g0="$t_gen0" -v g1="$t_gen1" -v m0="$t_m0" -v m1="$t_m1" \
-  'BEGIN{printf "\nbench: generation %.0f s, measurement %.0f s; results in '"$TSV"'\n", g1-g0, m1-m0}'
+
+# ---- 4. hs-diff on summaries ----------------------------------------------
+# The summary of each sized snapshot, compared with itself: the ids of every
+# object are compared (one session), the costliest case, as in CI where both
+# summaries come from one process.  The summaries are those step 2 made; a
+# summary missing or older than its snapshot is made once here.
+t_d0=$(now)
+DTSV=$OUT/diff.tsv
+drows=()
+declare -A DIFF_T
+if [ "$BENCH_DIFF" = 1 ] && [ ! -x "$HSDIFF" ]; then
+  echo "bench: NOTE: $HSDIFF not found (run 'make' first); hs-diff not timed."
+elif [ "$BENCH_DIFF" = 1 ]; then
+  printf 'file\tsummary_bytes\tdiff_s\tdiff_rss_mib\truns\n' >"$DTSV"
+  dfmt='%-28s %10s %4s | %7s %8s\n'
+  for n in $SIZES; do
+    b=heap-${n}mb
+    hss=$OUT/$b.hss
+    if [ ! -s "$hss" ] || [ "$OUT/$b.heapsnapshot" -nt "$hss" ]; then
+      if [ $have_hs = 0 ]; then
+        echo "bench: NOTE: no summary of $b and no $HS; hs-diff not timed on it."
+        continue
+      fi
+      echo "bench: summarizing $b for hs-diff ..." >&2
+      "$HS" -q -o "$hss" "$OUT/$b.heapsnapshot" || { status=1; continue; }
+    fi
+    runs=${HS_BENCH_RUNS:-3}
+    echo "bench: timing hs-diff on $b.hss ($runs run(s)) ..." >&2
+    read -r d_s d_kb < <(measure "$runs" "$HSDIFF" -q -o /dev/null "$hss" "$hss")
+    if [ "$d_s" = FAIL ]; then
+      d_rss=-; status=1
+    else
+      d_rss=$(awk -v k="$d_kb" 'BEGIN{printf "%.0f", k/1024}')
+      DIFF_T[$b]=$d_s
+    fi
+    sb=$(fsize "$hss")
+    drows+=("$(printf "$dfmt" "$b" "$sb" "$runs" "$d_s" "$d_rss")")
+    printf '%s\t%s\t%s\t%s\t%s\n' "$b" "$sb" "$d_s" "$d_rss" "$runs" >>"$DTSV"
+  done
+fi
+t_d1=$(now)
+if [ ${#drows[@]} -gt 0 ]; then
+  echo
+  echo "hs-diff -q -o /dev/null X.hss X.hss (target: well under 1 s on heap-1000mb):"
+  printf "$dfmt" file summary_B runs diff_s RSS_MiB
+  printf '%s\n' "${drows[@]}"
+  if [ -n "${DIFF_T[heap-1000mb]:-}" ] && [ -n "${DIFF_T[heap-100mb]:-}" ]; then
+    echo
+    ratio_line "hs-diff time 1000mb/100mb:" "${DIFF_T[heap-1000mb]}" "${DIFF_T[heap-100mb]}"
+  fi
+fi
+
+awk -v g0="$t_gen0" -v g1="$t_gen1" -v m0="$t_m0" -v m1="$t_m1" -v d0="$t_d0" -v d1="$t_d1" \
+  -v f="$TSV$([ ${#drows[@]} -gt 0 ] && echo " and $DTSV")" \
+  'BEGIN{printf "\nbench: generation %.0f s, measurement %.0f s, hs-diff %.0f s; results in %s\n", g1-g0, m1-m0, d1-d0, f}'
 exit $status

@@ -339,53 +339,61 @@ index_find(const struct index *ix, const char *key)
 	return SIZE_MAX;
 }
 
-/* Every id of a summary, sorted, with the index of its class. */
+/*
+ * Every id of a summary with the index of its class: a hash table with
+ * linear probing, twice as many slots as ids, so that building it and
+ * looking up millions of ids take one pass each (sorting them took
+ * seconds on the summary of a 1 GB snapshot).  UINT32_MAX marks an empty
+ * slot; that one id, should a snapshot hold it, is never found.
+ */
 struct idset {
 	uint32_t	*id;
 	uint32_t	*cls;
-	size_t		 n;
+	size_t		 mask;		/* slots - 1 */
+	size_t		 n;		/* slots, 0 when empty */
 };
 
-static int
-cmp_u32pair(const void *a, const void *b)
-{
-	const uint32_t *x = a, *y = b;
+#define IDSET_EMPTY	UINT32_MAX
 
-	return x[0] < y[0] ? -1 : x[0] > y[0];
+static size_t
+idset_slot(uint32_t id, size_t mask)
+{
+	/* Ids are dense and ascending: a multiplicative hash spreads them. */
+	return (size_t)((id * 2654435761u) ^ (id >> 16)) & mask;
 }
 
 static int
 idset_build(struct idset *set, const struct hs_summary *s)
 {
-	uint32_t *pairs;
-	size_t i, j, n = 0;
+	size_t i, j, n = 0, slots = 16, k;
 
 	memset(set, 0, sizeof(*set));
 	for (i = 0; i < s->class_count; i++)
 		n += s->classes[i].id_count;
-	if ((pairs = hs_alloc_array(n + 1, 2 * sizeof(uint32_t))) == NULL)
-		return -1;
-	n = 0;
-	for (i = 0; i < s->class_count; i++)
-		for (j = 0; j < s->classes[i].id_count; j++) {
-			pairs[2 * n] = s->classes[i].ids[j];
-			pairs[2 * n + 1] = (uint32_t)i;
-			n++;
-		}
-	qsort(pairs, n, 2 * sizeof(uint32_t), cmp_u32pair);
-	if ((set->id = hs_alloc_array(n + 1, sizeof(uint32_t))) == NULL ||
-	    (set->cls = hs_alloc_array(n + 1, sizeof(uint32_t))) == NULL) {
+	while (slots < 2 * n)
+		slots *= 2;
+	if ((set->id = hs_alloc_array(slots, sizeof(uint32_t))) == NULL ||
+	    (set->cls = hs_alloc_array(slots, sizeof(uint32_t))) == NULL) {
 		hs_free(set->id);
-		hs_free(pairs);
 		set->id = NULL;
 		return -1;
 	}
-	for (i = 0; i < n; i++) {
-		set->id[i] = pairs[2 * i];
-		set->cls[i] = pairs[2 * i + 1];
-	}
-	set->n = n;
-	hs_free(pairs);
+	memset(set->id, 0xff, slots * sizeof(uint32_t));
+	set->mask = slots - 1;
+	set->n = slots;
+	for (i = 0; i < s->class_count; i++)
+		for (j = 0; j < s->classes[i].id_count; j++) {
+			uint32_t id = s->classes[i].ids[j];
+
+			if (id == IDSET_EMPTY)
+				continue;
+			for (k = idset_slot(id, set->mask);
+			    set->id[k] != IDSET_EMPTY && set->id[k] != id;
+			    k = (k + 1) & set->mask)
+				;
+			set->id[k] = id;
+			set->cls[k] = (uint32_t)i;
+		}
 	return 0;
 }
 
@@ -394,23 +402,22 @@ idset_free(struct idset *set)
 {
 	hs_free(set->id);
 	hs_free(set->cls);
+	set->id = set->cls = NULL;
+	set->n = 0;
 }
 
-/* The position of id in the set, or SIZE_MAX. */
+/* The slot of id in the set (set->cls[slot] is its class), or SIZE_MAX. */
 static size_t
 idset_find(const struct idset *set, uint32_t id)
 {
-	size_t lo = 0, hi = set->n, mid;
+	size_t k;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (set->id[mid] == id)
-			return mid;
-		if (set->id[mid] < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	if (set->n == 0 || id == IDSET_EMPTY)
+		return SIZE_MAX;
+	for (k = idset_slot(id, set->mask); set->id[k] != IDSET_EMPTY;
+	    k = (k + 1) & set->mask)
+		if (set->id[k] == id)
+			return k;
 	return SIZE_MAX;
 }
 
