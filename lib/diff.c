@@ -426,12 +426,12 @@ idset_find(const struct idset *set, uint32_t id)
  * from one process.  Sets d->ids_skipped when not.
  */
 static int
-check_process(struct hs_diff *d, struct hs_summary *const *sums, int n)
+check_process(struct hs_diff *d, struct hs_summary *const *sums, int n,
+    struct idset *set)
 {
 	const struct hs_diff_input *a = &d->inputs[HS_D_OLD],
 	    *b = &d->inputs[HS_D_NEW];
 	const char *why = NULL;
-	struct idset set;
 	uint64_t common = 0, same = 0;
 	size_t i, j, k;
 	int m;
@@ -451,24 +451,33 @@ check_process(struct hs_diff *d, struct hs_summary *const *sums, int n)
 	    d->inputs[HS_D_MID].max_js_object_id))))
 		why = "object ids go down from one summary to the next";
 	if (why == NULL) {
-		/* In one process an id always names the same object. */
-		if (idset_build(&set, sums[0]) == -1)
+		/*
+		 * In one process an id always names the same object.  The
+		 * set of the oldest ids is kept for counting new objects.
+		 */
+		if (idset_build(set, sums[0]) == -1)
 			return oom(d);
 		for (i = 0; i < sums[n - 1]->class_count; i++) {
 			const struct hs_summary_class *c =
 			    &sums[n - 1]->classes[i];
+			size_t last = SIZE_MAX;
+			int last_same = 0;
 
 			for (j = 0; j < c->id_count; j++) {
-				if ((k = idset_find(&set, c->ids[j])) ==
+				if ((k = idset_find(set, c->ids[j])) ==
 				    SIZE_MAX)
 					continue;
 				common++;
-				if (strcmp(sums[0]->classes[set.cls[k]].name,
-				    c->name) == 0)
-					same++;
+				/* Ids of a class mostly meet one class. */
+				if (set->cls[k] != last) {
+					last = set->cls[k];
+					last_same = strcmp(
+					    sums[0]->classes[last].name,
+					    c->name) == 0;
+				}
+				same += (uint64_t)last_same;
 			}
 		}
-		idset_free(&set);
 		if (common > 0 && (double)same < SAME_ID_FRACTION *
 		    (double)common)
 			why = "the objects that the summaries' ids name "
@@ -1217,11 +1226,12 @@ hs_diff_compute(struct hs_diff *d, struct hs_summary *const *sums, int n,
 	    input_from(&d->inputs[HS_D_NEW], sums[n - 1]) == -1 ||
 	    (n == 3 && input_from(&d->inputs[HS_D_MID], sums[1]) == -1))
 		return oom(d);
-	if (check_process(d, sums, n) == -1 ||
-	    match_classes(d, sums, n, &ref) == -1)
+	if (check_process(d, sums, n, &old_ids) == -1 ||
+	    match_classes(d, sums, n, &ref) == -1) {
+		idset_free(&old_ids);
 		return -1;
-	if (d->ids_used && (idset_build(&old_ids, sums[0]) == -1 ||
-	    count_ids(d, sums, n, ref, &old_ids) == -1)) {
+	}
+	if (d->ids_used && count_ids(d, sums, n, ref, &old_ids) == -1) {
 		hs_free(ref);
 		idset_free(&old_ids);
 		return oom(d);
