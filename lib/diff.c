@@ -358,18 +358,28 @@ struct idset {
 static size_t
 idset_slot(uint32_t id, size_t mask)
 {
-	/* Ids are dense and ascending: a multiplicative hash spreads them. */
-	return (size_t)((id * 2654435761u) ^ (id >> 16)) & mask;
+	/*
+	 * Fibonacci hashing: the high bits of the product, since ids come
+	 * in arithmetic progressions (odd ids, sampled ids) that a mask of
+	 * the low bits would pile up.
+	 */
+	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15ull;
+
+	return (size_t)(h >> 32) & mask;
 }
 
+/* Takes the ids that sample() keeps (all when it is NULL). */
 static int
-idset_build(struct idset *set, const struct hs_summary *s)
+idset_build(struct idset *set, const struct hs_summary *s,
+    int (*sample)(uint32_t))
 {
 	size_t i, j, n = 0, slots = 16, k;
 
 	memset(set, 0, sizeof(*set));
 	for (i = 0; i < s->class_count; i++)
-		n += s->classes[i].id_count;
+		for (j = 0; j < s->classes[i].id_count; j++)
+			if (sample == NULL || sample(s->classes[i].ids[j]))
+				n++;
 	while (slots < 2 * n)
 		slots *= 2;
 	if ((set->id = hs_alloc_array(slots, sizeof(uint32_t))) == NULL ||
@@ -385,7 +395,8 @@ idset_build(struct idset *set, const struct hs_summary *s)
 		for (j = 0; j < s->classes[i].id_count; j++) {
 			uint32_t id = s->classes[i].ids[j];
 
-			if (id == IDSET_EMPTY)
+			if (id == IDSET_EMPTY ||
+			    (sample != NULL && !sample(id)))
 				continue;
 			for (k = idset_slot(id, set->mask);
 			    set->id[k] != IDSET_EMPTY && set->id[k] != id;
@@ -422,13 +433,78 @@ idset_find(const struct idset *set, uint32_t id)
 }
 
 /*
+ * Membership of ids in a summary, for counting new objects: a bitmap of
+ * the ids below 2^30 (V8's own ids are dense and well below that) and a
+ * hash set of the rest (an embedder's address-like ids).
+ */
+#define IDBITS_LIMIT	((uint32_t)1 << 30)
+
+struct idbits {
+	uint64_t	*bits;
+	size_t		 nbits;
+	struct idset	 big;
+};
+
+static int
+is_big(uint32_t id)
+{
+	return id >= IDBITS_LIMIT;
+}
+
+static int
+idbits_build(struct idbits *b, const struct hs_summary *s)
+{
+	uint32_t max = 0, id;
+	size_t i, j;
+
+	memset(b, 0, sizeof(*b));
+	for (i = 0; i < s->class_count; i++)
+		for (j = 0; j < s->classes[i].id_count; j++)
+			if ((id = s->classes[i].ids[j]) < IDBITS_LIMIT &&
+			    id > max)
+				max = id;
+	b->nbits = (size_t)max + 1;
+	if ((b->bits = hs_calloc((b->nbits + 63) / 64,
+	    sizeof(uint64_t))) == NULL)
+		return -1;
+	for (i = 0; i < s->class_count; i++)
+		for (j = 0; j < s->classes[i].id_count; j++)
+			if ((id = s->classes[i].ids[j]) < IDBITS_LIMIT)
+				b->bits[id >> 6] |= (uint64_t)1 << (id & 63);
+	return idset_build(&b->big, s, is_big);
+}
+
+static int
+idbits_has(const struct idbits *b, uint32_t id)
+{
+	if (id >= IDBITS_LIMIT)
+		return idset_find(&b->big, id) != SIZE_MAX;
+	return id < b->nbits && (b->bits[id >> 6] >> (id & 63) & 1);
+}
+
+static void
+idbits_free(struct idbits *b)
+{
+	hs_free(b->bits);
+	b->bits = NULL;
+	idset_free(&b->big);
+}
+
+/* The ids that tell whether two summaries come from one process. */
+static int
+sampled(uint32_t id)
+{
+	return (id & 15) == 1;
+}
+
+/*
  * Whether the ids can be compared, that is whether the summaries can come
  * from one process.  Sets d->ids_skipped when not.
  */
 static int
-check_process(struct hs_diff *d, struct hs_summary *const *sums, int n,
-    struct idset *set)
+check_process(struct hs_diff *d, struct hs_summary *const *sums, int n)
 {
+	struct idset sample_set, *set = &sample_set;
 	const struct hs_diff_input *a = &d->inputs[HS_D_OLD],
 	    *b = &d->inputs[HS_D_NEW];
 	const char *why = NULL;
@@ -452,10 +528,10 @@ check_process(struct hs_diff *d, struct hs_summary *const *sums, int n,
 		why = "object ids go down from one summary to the next";
 	if (why == NULL) {
 		/*
-		 * In one process an id always names the same object.  The
-		 * set of the oldest ids is kept for counting new objects.
+		 * In one process an id always names the same object: a
+		 * sample of the ids (the same ids in both) is enough to tell.
 		 */
-		if (idset_build(set, sums[0]) == -1)
+		if (idset_build(set, sums[0], sampled) == -1)
 			return oom(d);
 		for (i = 0; i < sums[n - 1]->class_count; i++) {
 			const struct hs_summary_class *c =
@@ -464,7 +540,8 @@ check_process(struct hs_diff *d, struct hs_summary *const *sums, int n,
 			int last_same = 0;
 
 			for (j = 0; j < c->id_count; j++) {
-				if ((k = idset_find(set, c->ids[j])) ==
+				if (!sampled(c->ids[j]) ||
+				    (k = idset_find(set, c->ids[j])) ==
 				    SIZE_MAX)
 					continue;
 				common++;
@@ -478,6 +555,7 @@ check_process(struct hs_diff *d, struct hs_summary *const *sums, int n,
 				same += (uint64_t)last_same;
 			}
 		}
+		idset_free(set);
 		if (common > 0 && (double)same < SAME_ID_FRACTION *
 		    (double)common)
 			why = "the objects that the summaries' ids name "
@@ -635,14 +713,17 @@ out:
  */
 static int
 count_ids(struct hs_diff *d, struct hs_summary *const *sums, int n,
-    size_t (*ref)[3], const struct idset *old_ids)
+    size_t (*ref)[3], const struct idbits *old_ids)
 {
 	const struct hs_summary *new = sums[n - 1];
-	struct idset mid_set = { 0 };
+	struct idbits mid_set;
 	size_t k, j;
 
-	if (n == 3 && idset_build(&mid_set, sums[1]) == -1)
+	memset(&mid_set, 0, sizeof(mid_set));
+	if (n == 3 && idbits_build(&mid_set, sums[1]) == -1) {
+		idbits_free(&mid_set);
 		return oom(d);
+	}
 	for (k = 0; k < d->class_count; k++) {
 		struct hs_diff_class *c = &d->classes[k];
 		const struct hs_summary_class *sc;
@@ -653,23 +734,23 @@ count_ids(struct hs_diff *d, struct hs_summary *const *sums, int n,
 		for (j = 0; j < sc->id_count; j++) {
 			uint32_t id = sc->ids[j];
 
-			if (idset_find(old_ids, id) != SIZE_MAX)
+			if (idbits_has(old_ids, id))
 				continue;
 			c->new_count++;
 			c->new_self += sc->id_self[j];
-			if (n == 3 && idset_find(&mid_set, id) != SIZE_MAX) {
+			if (n == 3 && idbits_has(&mid_set, id)) {
 				c->leaked_count++;
 				c->leaked_self += sc->id_self[j];
 			}
 		}
 	}
-	idset_free(&mid_set);
+	idbits_free(&mid_set);
 	return 0;
 }
 
 /* Objects of the middle summary allocated since the oldest (triples). */
 static uint64_t
-mid_new(const struct idset *old_ids, const struct hs_summary *mid,
+mid_new(const struct idbits *old_ids, const struct hs_summary *mid,
     const char *key)
 {
 	const struct hs_summary_class *c = hs_summary_find(mid, key);
@@ -679,7 +760,7 @@ mid_new(const struct idset *old_ids, const struct hs_summary *mid,
 	if (c == NULL)
 		return 0;
 	for (j = 0; j < c->id_count; j++)
-		if (idset_find(old_ids, c->ids[j]) == SIZE_MAX)
+		if (!idbits_has(old_ids, c->ids[j]))
 			n++;
 	return n;
 }
@@ -795,7 +876,7 @@ score_of(const struct hs_diff *d, const struct hs_diff_class *c)
 
 static double
 confidence_of(const struct hs_diff *d, const struct hs_diff_class *c,
-    const struct hs_summary *mid, const struct idset *old_ids,
+    const struct hs_summary *mid, const struct idbits *old_ids,
     uint64_t churn)
 {
 	double e_new, e_agree, e_churn, growth = (double)c->delta_retained;
@@ -1205,7 +1286,7 @@ hs_diff_compute(struct hs_diff *d, struct hs_summary *const *sums, int n,
     const struct hs_diff_options *o)
 {
 	size_t (*ref)[3] = NULL;
-	struct idset old_ids = { 0 };
+	struct idbits old_ids = { 0 };
 	uint64_t churn = 0;
 	size_t i, k;
 	int m, drop;
@@ -1226,14 +1307,13 @@ hs_diff_compute(struct hs_diff *d, struct hs_summary *const *sums, int n,
 	    input_from(&d->inputs[HS_D_NEW], sums[n - 1]) == -1 ||
 	    (n == 3 && input_from(&d->inputs[HS_D_MID], sums[1]) == -1))
 		return oom(d);
-	if (check_process(d, sums, n, &old_ids) == -1 ||
-	    match_classes(d, sums, n, &ref) == -1) {
-		idset_free(&old_ids);
+	if (check_process(d, sums, n) == -1 ||
+	    match_classes(d, sums, n, &ref) == -1)
 		return -1;
-	}
-	if (d->ids_used && count_ids(d, sums, n, ref, &old_ids) == -1) {
+	if (d->ids_used && (idbits_build(&old_ids, sums[0]) == -1 ||
+	    count_ids(d, sums, n, ref, &old_ids) == -1)) {
 		hs_free(ref);
-		idset_free(&old_ids);
+		idbits_free(&old_ids);
 		return oom(d);
 	}
 	hs_free(ref);
@@ -1245,7 +1325,7 @@ hs_diff_compute(struct hs_diff *d, struct hs_summary *const *sums, int n,
 
 		figures(d, c);
 		if (filter_out(d, o, c, &drop) == -1) {
-			idset_free(&old_ids);
+			idbits_free(&old_ids);
 			return -1;
 		}
 		if (drop) {
@@ -1270,7 +1350,7 @@ hs_diff_compute(struct hs_diff *d, struct hs_summary *const *sums, int n,
 			c->confidence = confidence_of(d, c, n == 3 ? sums[1] :
 			    NULL, &old_ids, churn);
 	}
-	idset_free(&old_ids);
+	idbits_free(&old_ids);
 	qsort(d->classes, d->class_count, sizeof(*d->classes), cmp_rank);
 	if (o->top > 0 && d->class_count > o->top) {
 		for (i = o->top; i < d->class_count; i++)

@@ -14,6 +14,8 @@
 #include "input.h"
 #include "json.h"
 #include "jv.h"
+#include "scan.h"
+#include "snapshot.h"
 #include "summary.h"
 #include "zstdio.h"
 
@@ -686,6 +688,104 @@ read_fail(char *err, size_t errlen, uint64_t off, const char *msg)
 	return -1;
 }
 
+/* Collects the integers of one array for ids_fast(). */
+static int
+u32vec_sink(void *ctx, const uint32_t *values, size_t n, size_t *bad)
+{
+	struct hs_u32vec *vec = ctx;
+
+	*bad = 0;
+	if (hs_grow(&vec->v, &vec->cap, vec->n + n, sizeof(uint32_t)) == -1)
+		return -1;
+	memcpy(vec->v + vec->n, values, n * sizeof(uint32_t));
+	vec->n += n;
+	return 0;
+}
+
+/* Scans one integer array whose '[' is at *pos; moves *pos past ']'. */
+static int
+scan_array(const char *line, size_t len, size_t *pos, struct hs_u32vec *vec)
+{
+	struct hs_intscan is;
+	size_t used;
+
+	if (*pos >= len || line[*pos] != '[')
+		return -1;
+	(*pos)++;
+	vec->n = 0;
+	hs_intscan_init(&is, u32vec_sink, vec);
+	if (hs_intscan_run(&is, (const unsigned char *)line + *pos,
+	    len - *pos, 0, &used) != 1)
+		return -1;
+	*pos += used;
+	return 0;
+}
+
+static int
+expect(const char *line, size_t len, size_t *pos, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (len - *pos < n || memcmp(line + *pos, lit, n) != 0)
+		return -1;
+	*pos += n;
+	return 0;
+}
+
+/*
+ * An ids record as hs-summarize writes it, read without building a tree:
+ * on the summary of a 1 GB snapshot, millions of numbers.  Returns 1 when
+ * the line was taken, 0 when it is laid out otherwise (the caller then
+ * parses it as any JSON), -1 on a bad record.  The integer scanner is as
+ * strict as JSON.
+ */
+static int
+ids_fast(struct hs_summary *sum, const char *line, size_t len, size_t *hint,
+    struct hs_u32vec *ids, struct hs_u32vec *self)
+{
+	static const char head[] = "{\"type\":\"ids\",\"key\":\"";
+	struct hs_summary_class *c;
+	size_t pos = sizeof(head) - 1, kstart, i;
+	char key[HS_NAME_MAX + 64];
+	uint64_t id = 0;
+
+	if (len < pos || memcmp(line, head, pos) != 0)
+		return 0;
+	for (kstart = pos; pos < len && line[pos] != '"'; pos++)
+		if (line[pos] == '\\' || (unsigned char)line[pos] < 0x20)
+			return 0;	/* escapes: the general path */
+	if (pos >= len || pos - kstart >= sizeof(key))
+		return 0;
+	memcpy(key, line + kstart, pos - kstart);
+	key[pos - kstart] = '\0';
+	pos++;
+	if (expect(line, len, &pos, ",\"ids\":") == -1 ||
+	    scan_array(line, len, &pos, ids) == -1 ||
+	    expect(line, len, &pos, ",\"self\":") == -1 ||
+	    scan_array(line, len, &pos, self) == -1 ||
+	    expect(line, len, &pos, "}") == -1 || pos != len)
+		return 0;
+	if ((c = find_mut(sum, key, hint)) == NULL || ids->n != self->n ||
+	    c->id_count + ids->n > (size_t)c->count)
+		return -1;
+	if (c->ids == NULL) {
+		c->id_cap = (size_t)c->count;
+		if ((c->ids = hs_alloc_array(c->id_cap + 1,
+		    sizeof(uint32_t))) == NULL ||
+		    (c->id_self = hs_alloc_array(c->id_cap + 1,
+		    sizeof(uint32_t))) == NULL)
+			return -1;
+	}
+	for (i = 0; i < ids->n; i++) {
+		id = (i == 0 ? 0 : id) + ids->v[i];
+		if (id > UINT32_MAX)
+			return -1;
+		c->ids[c->id_count] = (uint32_t)id;
+		c->id_self[c->id_count++] = self->v[i];
+	}
+	return 1;
+}
+
 /* Handles one line (line_off: its offset in the decompressed text). */
 static int
 summary_line(struct hs_summary *sum, const char *line, size_t len,
@@ -697,6 +797,16 @@ summary_line(struct hs_summary *sum, const char *line, size_t len,
 	int64_t version;
 	int rc;
 
+	if (sum->header != NULL) {
+		int fast = ids_fast(sum, line, len, hint, &sum->scratch_ids,
+		    &sum->scratch_self);
+
+		if (fast == 1)
+			return 0;
+		if (fast == -1)
+			return read_fail(err, errlen, line_off,
+			    "expected an ids record for a known class");
+	}
 	if ((r = hs_jv_parse(line, len, line_off, MAX_LINE * 4, err,
 	    errlen)) == NULL)
 		return -1;
@@ -900,6 +1010,8 @@ hs_summary_free(struct hs_summary *s)
 	hs_free(s->records);
 	hs_jv_free(s->header);
 	hs_jv_free(s->statistics);
+	hs_free(s->scratch_ids.v);
+	hs_free(s->scratch_self.v);
 	hs_free(s->path);
 	hs_free(s);
 }

@@ -63,6 +63,12 @@ int	hs_summary_parse_filename(const char *path, struct hs_summary_meta *m,
 
 /* ---- reading ---- */
 
+/* A growable array of 32-bit integers. */
+struct hs_u32vec {
+	uint32_t	*v;
+	size_t		 n, cap;
+};
+
 struct hs_summary_class {
 	char		*key;
 	char		*name;
@@ -87,6 +93,8 @@ struct hs_summary {
 	struct hs_jv	**records;	/* every other record, in order */
 	size_t		 record_count;
 	int		 has_ids;
+	/* Scratch space for reading ids records. */
+	struct hs_u32vec scratch_ids, scratch_self;
 };
 
 /*
