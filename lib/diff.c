@@ -17,6 +17,7 @@
 #include "input.h"
 #include "json.h"
 #include "jv.h"
+#include "lines.h"
 #include "regex.h"
 #include "report.h"
 #include "summary.h"
@@ -41,7 +42,6 @@
 /* Edges shown from a retainer path. */
 #define PATH_EDGES		4
 /* Diff lines are bounded like summary lines. */
-#define MAX_LINE		(64u << 20)
 
 static const char *const severity_names[] = {
 	[HS_SEV_NONE] = "none",
@@ -1808,7 +1808,7 @@ diff_line(struct hs_diff *d, int *have_header, const char *line, size_t len,
 	int64_t version;
 	int rc = 0;
 
-	if ((r = hs_jv_parse(line, len, off, MAX_LINE * 4, err, errlen)) ==
+	if ((r = hs_jv_parse(line, len, off, HS_LINE_MAX * 4, err, errlen)) ==
 	    NULL)
 		return -1;
 	if (r->kind != HS_JV_OBJECT || (type = hs_jv_get_str(r, "type")) ==
@@ -1865,98 +1865,43 @@ diff_line(struct hs_diff *d, int *have_header, const char *line, size_t len,
 	return rc == 0 ? 0 : -1;
 }
 
-/* A heap snapshot starts with {"snapshot": after optional spaces. */
-static int
-looks_like_snapshot(const unsigned char *p, size_t len)
-{
-	static const char want[] = "\"snapshot\"";
-	size_t i = 0;
+struct diff_read {
+	struct hs_diff	*d;
+	int		 have_header;
+};
 
-	while (i < len && isspace(p[i]))
-		i++;
-	if (i >= len || p[i++] != '{')
-		return 0;
-	while (i < len && isspace(p[i]))
-		i++;
-	return len - i >= sizeof(want) - 1 &&
-	    memcmp(p + i, want, sizeof(want) - 1) == 0;
+static int
+read_diff_line(void *arg, const char *line, size_t len, uint64_t off,
+    char *err, size_t errlen)
+{
+	struct diff_read *c = arg;
+
+	return diff_line(c->d, &c->have_header, line, len, off, err, errlen);
 }
 
 struct hs_diff *
 hs_diff_read(const char *path, char *err, size_t errlen)
 {
-	struct hs_diff *d;
-	struct hs_input *in;
-	struct hs_buf line = { 0 };
-	const unsigned char *buf;
-	size_t len, i;
-	uint64_t off = 0, line_off = 0;
-	int r, first = 1, have_header = 0;
+	struct diff_read c = { NULL, 0 };
+	uint64_t bytes;
 
-	if ((in = hs_input_open(path, err, errlen)) == NULL)
-		return NULL;
-	if ((d = hs_diff_new()) == NULL) {
+	if ((c.d = hs_diff_new()) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		hs_input_close(in);
 		return NULL;
 	}
-	while ((r = hs_input_next(in, &buf, &len)) == 1) {
-		if (first) {
-			first = 0;
-			if (looks_like_snapshot(buf, len)) {
-				snprintf(err, errlen, "byte 0: this is a heap "
-				    "snapshot, not an hs-diff (run "
-				    "hs-summarize and hs-diff first)");
-				goto fail;
-			}
-		}
-		for (i = 0; i < len; i++) {
-			const unsigned char *nl = memchr(buf + i, '\n',
-			    len - i);
-			size_t n = nl ? (size_t)(nl - (buf + i)) : len - i;
-
-			if (line.len + n > MAX_LINE) {
-				snprintf(err, errlen, "byte %" PRIu64 ": line "
-				    "too long for a diff", line_off);
-				goto fail;
-			}
-			if (hs_buf_add(&line, buf + i, n) == -1) {
-				snprintf(err, errlen, "out of memory");
-				goto fail;
-			}
-			i += n;
-			if (nl == NULL)
-				break;
-			if (line.len > 0 && diff_line(d, &have_header,
-			    line.data, line.len, line_off, err, errlen) == -1)
-				goto fail;
-			line_off = off + i + 1;
-			hs_buf_reset(&line);
-		}
-		off += len;
+	if (hs_lines_read(path, "diff", "this is a heap snapshot, not an "
+	    "hs-diff (run hs-summarize and hs-diff first)", read_diff_line, &c,
+	    &bytes, err, errlen) == -1) {
+		hs_diff_free(c.d);
+		return NULL;
 	}
-	if (r == -1) {
-		snprintf(err, errlen, "%s", hs_input_error(in));
-		goto fail;
-	}
-	if (line.len > 0) {
-		snprintf(err, errlen, "byte %" PRIu64 ": truncated diff (the "
-		    "last line has no newline)", line_off);
-		goto fail;
-	}
-	if (!have_header) {
+	if (!c.have_header) {
 		snprintf(err, errlen, "byte 0: expected an hs-diff header, "
-		    "found %s", off == 0 ? "empty input" : "no records");
-		goto fail;
+		    "found %s", bytes == 0 ? "empty input" : "no records");
+		hs_diff_free(c.d);
+		return NULL;
 	}
-	hs_buf_free(&line);
-	hs_input_close(in);
-	return d;
-fail:
-	hs_buf_free(&line);
-	hs_input_close(in);
-	hs_diff_free(d);
-	return NULL;
+	return c.d;
 }
 
 /* ---- text ---- */

@@ -14,6 +14,7 @@
 #include "input.h"
 #include "json.h"
 #include "jv.h"
+#include "lines.h"
 #include "scan.h"
 #include "snapshot.h"
 #include "summary.h"
@@ -553,8 +554,6 @@ hs_summary_parse_filename(const char *path, struct hs_summary_meta *m,
 
 /* ---- reading ---- */
 
-/* Summaries are small next to snapshots; this bounds a hostile one. */
-#define MAX_LINE	(64u << 20)
 
 static int
 class_from(struct hs_summary_class *c, const struct hs_jv *r)
@@ -807,7 +806,7 @@ summary_line(struct hs_summary *sum, const char *line, size_t len,
 			return read_fail(err, errlen, line_off,
 			    "expected an ids record for a known class");
 	}
-	if ((r = hs_jv_parse(line, len, line_off, MAX_LINE * 4, err,
+	if ((r = hs_jv_parse(line, len, line_off, HS_LINE_MAX * 4, err,
 	    errlen)) == NULL)
 		return -1;
 	if (r->kind != HS_JV_OBJECT ||
@@ -895,100 +894,48 @@ summary_line(struct hs_summary *sum, const char *line, size_t len,
 	return 0;
 }
 
-/* A heap snapshot starts with {"snapshot": (after optional spaces). */
-static int
-looks_like_snapshot(const unsigned char *p, size_t len)
-{
-	static const char want[] = "\"snapshot\"";
-	size_t i = 0;
+struct read_ctx {
+	struct hs_summary	*sum;
+	size_t			 cap_classes, cap_records, hint;
+};
 
-	while (i < len && isspace(p[i]))
-		i++;
-	if (i >= len || p[i++] != '{')
-		return 0;
-	while (i < len && isspace(p[i]))
-		i++;
-	return len - i >= sizeof(want) - 1 &&
-	    memcmp(p + i, want, sizeof(want) - 1) == 0;
+static int
+read_line(void *arg, const char *line, size_t len, uint64_t off, char *err,
+    size_t errlen)
+{
+	struct read_ctx *c = arg;
+
+	return summary_line(c->sum, line, len, off, &c->cap_classes,
+	    &c->cap_records, &c->hint, err, errlen);
 }
 
 /* Plain JSON lines are read too, so that "zstd -dc x.hss | ..." works. */
 struct hs_summary *
 hs_summary_read(const char *path, char *err, size_t errlen)
 {
-	struct hs_summary *sum;
-	struct hs_input *in;
-	struct hs_buf line = { 0 };
-	const unsigned char *buf;
-	size_t len, i, cap_classes = 0, cap_records = 0, hint = 0;
-	uint64_t off = 0, line_off = 0;
-	int r, first = 1;
+	struct read_ctx c;
+	uint64_t bytes;
 
-	if ((in = hs_input_open(path, err, errlen)) == NULL)
-		return NULL;
-	if ((sum = hs_calloc(1, sizeof(*sum))) == NULL ||
-	    (sum->path = hs_strdup(path)) == NULL) {
+	memset(&c, 0, sizeof(c));
+	if ((c.sum = hs_calloc(1, sizeof(*c.sum))) == NULL ||
+	    (c.sum->path = hs_strdup(path)) == NULL) {
 		snprintf(err, errlen, "out of memory");
-		goto fail;
+		hs_summary_free(c.sum);
+		return NULL;
 	}
-	while ((r = hs_input_next(in, &buf, &len)) == 1) {
-		if (first) {
-			first = 0;
-			if (looks_like_snapshot(buf, len)) {
-				snprintf(err, errlen, "byte 0: this is a heap "
-				    "snapshot, not a summary (run "
-				    "hs-summarize on it first)");
-				goto fail;
-			}
-		}
-		for (i = 0; i < len; i++) {
-			const unsigned char *nl = memchr(buf + i, '\n',
-			    len - i);
-			size_t n = nl ? (size_t)(nl - (buf + i)) : len - i;
-
-			if (line.len + n > MAX_LINE) {
-				read_fail(err, errlen, line_off,
-				    "line too long for a summary");
-				goto fail;
-			}
-			if (hs_buf_add(&line, buf + i, n) == -1) {
-				snprintf(err, errlen, "out of memory");
-				goto fail;
-			}
-			i += n;
-			if (nl == NULL)
-				break;
-			if (line.len > 0 && summary_line(sum, line.data,
-			    line.len, line_off, &cap_classes, &cap_records,
-			    &hint, err, errlen) == -1)
-				goto fail;
-			line_off = off + i + 1;
-			hs_buf_reset(&line);
-		}
-		off += len;
+	if (hs_lines_read(path, "summary", "this is a heap snapshot, not a "
+	    "summary (run hs-summarize on it first)", read_line, &c, &bytes,
+	    err, errlen) == -1) {
+		hs_summary_free(c.sum);
+		return NULL;
 	}
-	if (r == -1) {
-		snprintf(err, errlen, "%s", hs_input_error(in));
-		goto fail;
-	}
-	if (line.len > 0) {
-		read_fail(err, errlen, line_off, "truncated summary (the last "
-		    "line has no newline)");
-		goto fail;
-	}
-	if (sum->header == NULL) {
+	if (c.sum->header == NULL) {
 		snprintf(err, errlen, "byte 0: expected an hs-summary header, "
-		    "found %s", off == 0 ? "empty input" : "no records");
-		goto fail;
+		    "found %s", bytes == 0 ? "empty input" : "no records");
+		hs_summary_free(c.sum);
+		return NULL;
 	}
-	hs_buf_free(&line);
-	hs_input_close(in);
-	return sum;
-fail:
-	hs_buf_free(&line);
-	hs_input_close(in);
-	hs_summary_free(sum);
-	return NULL;
+	return c.sum;
 }
 
 void
