@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cli.h"
@@ -114,6 +115,7 @@ main(int argc, char *argv[])
 	struct hs_out *out = NULL;
 	enum hs_severity fail_on = HS_SEV_LOW;
 	const char *output = NULL;
+	int plain;
 	int ch, i, quiet = 0, own_suppress = 0, status;
 	uint64_t n;
 
@@ -204,10 +206,19 @@ main(int argc, char *argv[])
 	status = d->severity != HS_SEV_NONE && d->severity >= fail_on ?
 	    HS_EXIT_FOUND : HS_EXIT_OK;
 
+	/*
+	 * With no -o, a terminal gets the report and anything else (a pipe
+	 * into hs-report or hs-junit, a file) the diff itself, as plain JSON
+	 * lines: readable too where a CI job's output ends in its log.
+	 */
+	plain = output == NULL && !quiet && !isatty(STDOUT_FILENO);
+	if (plain)
+		output = "-";
 	if (output != NULL) {
-		if ((out = hs_out_open(output, 1)) == NULL)
+		if ((out = hs_out_open(output, !plain)) == NULL)
 			status = HS_EXIT_TROUBLE;
-		else if (hs_diff_write(d, hs_out_write, out, 0) == -1) {
+		else if (hs_diff_write(d, hs_out_write, out, plain ? -1 : 0) ==
+		    -1) {
 			if (hs_diff_error(d)[0] != '\0')
 				hs_warnx("%s", hs_diff_error(d));
 			hs_out_abort(out);

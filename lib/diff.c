@@ -1447,7 +1447,8 @@ end(struct writer *w)
 	put_raw(w, "}\n");
 	if (w->failed)
 		return;
-	if (hs_zenc_write(w->z, w->line.data, w->line.len, w->fn,
+	if (w->z == NULL ? w->fn(w->sink, w->line.data, w->line.len) == -1 :
+	    hs_zenc_write(w->z, w->line.data, w->line.len, w->fn,
 	    w->sink) == -1)
 		w->failed = 1;
 }
@@ -1601,18 +1602,19 @@ hs_diff_write(struct hs_diff *d, hs_write_fn fn, void *sink, int level)
 	w.fn = fn;
 	w.sink = sink;
 	d->err[0] = '\0';
-	if ((w.z = hs_zenc_new(level > 0 ? level : 6)) == NULL)
+	/* Level -1: plain JSON lines (readable where a pipe ends in a log). */
+	if (level >= 0 && (w.z = hs_zenc_new(level > 0 ? level : 6)) == NULL)
 		return oom(d);
 	write_header(&w, d);
 	for (i = 0; i < d->class_count && !w.failed; i++)
 		write_class(&w, d, &d->classes[i]);
 	for (i = 0; i < d->pattern_count && !w.failed; i++)
 		write_pattern(&w, &d->patterns[i]);
-	if (!w.failed && hs_zenc_end(w.z, fn, sink) == -1)
+	if (!w.failed && w.z != NULL && hs_zenc_end(w.z, fn, sink) == -1)
 		w.failed = 1;
 	if (w.failed) {
-		snprintf(d->err, sizeof(d->err), "%s", hs_zenc_error(w.z)[0] ?
-		    hs_zenc_error(w.z) : "");
+		snprintf(d->err, sizeof(d->err), "%s", w.z != NULL &&
+		    hs_zenc_error(w.z)[0] ? hs_zenc_error(w.z) : "");
 		ret = -1;
 	}
 	hs_zenc_free(w.z);

@@ -144,7 +144,8 @@ const char	*hs_diff_error(const struct hs_diff *);
 void		 hs_diff_free(struct hs_diff *);
 
 /*
- * Writes the diff as an hs-diff file (zstd JSON lines) through write_fn.
+ * Writes the diff as an hs-diff file (zstd JSON lines, at zstd level
+ * level, 0 for the default; -1 for plain JSON lines) through write_fn.
  * Returns 0, or -1 with a message in hs_diff_error() (empty when the sink
  * failed: the sink reports its own errors).
  */

@@ -3,4 +3,4 @@
 . tests/cli/cases/data/diff-lib.sh
 triple map-cache
 cd "$TMP" || exit 1
-hs-diff --threshold 10KB --top 6 baseline.hss target.hss final.hss
+hs-diff --threshold 10KB --top 6 -o leak.hsd baseline.hss target.hss final.hss

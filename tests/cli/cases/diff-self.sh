@@ -3,4 +3,5 @@
 . tests/cli/lib.sh
 . tests/cli/cases/data/diff-lib.sh
 summary mixed-node22
-hs-diff --fail-on low --threshold 0 --top 5 "$TMP/mixed-node22.hss" "$TMP/mixed-node22.hss"
+hs-diff --fail-on low --threshold 0 --top 5 -o "$TMP/self.hsd" \
+    "$TMP/mixed-node22.hss" "$TMP/mixed-node22.hss"
