@@ -451,20 +451,20 @@ paths(struct hs_analysis *a, const uint32_t *order, const uint32_t *largest)
 	if ((a->paths = hs_calloc(n + 1, sizeof(*a->paths))) == NULL)
 		return hs_analysis_nomem(a);
 	for (i = 0; i < n; i++) {
-		uint32_t c = order[i], x = largest[c], steps = 0, e;
+		uint32_t c = order[i], x = largest[c], steps = 0, v;
 		struct hs_path *p = &a->paths[a->path_count];
 
 		if (x == UINT32_MAX || a->bfs_edge[x] == UINT32_MAX)
 			continue;
-		for (e = x; e != s->root && steps < 64;
-		    e = hs_edge_source(s, a->bfs_edge[e]))
-			if (a->bfs_edge[e] == UINT32_MAX)
-				break;
-			else
-				steps++;
+		/* At most 64 steps: a longer path keeps its last 64. */
+		for (v = x; v != s->root && steps < 64 &&
+		    a->bfs_edge[v] != UINT32_MAX;
+		    v = hs_edge_source(s, a->bfs_edge[v]))
+			steps++;
 		if ((p->steps = hs_alloc_array(steps + 1,
 		    sizeof(*p->steps))) == NULL)
 			return hs_analysis_nomem(a);
+		a->path_count++;	/* from here on it is freed with a */
 		p->cls = c;
 		p->object_id = s->node_id[x];
 		p->retained = a->retained[x];
@@ -479,7 +479,6 @@ paths(struct hs_analysis *a, const uint32_t *order, const uint32_t *largest)
 				return hs_analysis_nomem(a);
 			x = hs_edge_source(s, edge);
 		}
-		a->path_count++;
 	}
 	return 0;
 }
