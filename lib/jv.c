@@ -111,6 +111,7 @@ static struct hs_jv *
 add(struct hs_jv_builder *b, enum hs_jv_kind kind)
 {
 	struct hs_jv *parent, *v;
+	size_t oldcap;
 
 	if (b->done) {
 		fail(b, "expected one JSON value");
@@ -129,22 +130,25 @@ add(struct hs_jv_builder *b, enum hs_jv_kind kind)
 		return b->root;
 	}
 	parent = b->stack[b->depth - 1];
+	oldcap = parent->cap;
 	if (hs_grow(&parent->items, &parent->cap, parent->len + 1,
 	    sizeof(*parent->items)) == -1) {
 		fail(b, "out of memory");
 		return NULL;
 	}
 	if (parent->kind == HS_JV_OBJECT) {
-		size_t kcap = parent->len;
-		char **keys = hs_realloc_array(parent->keys, parent->cap,
-		    sizeof(char *));
+		/* keys[] follows items[]'s capacity. */
+		if (parent->keys == NULL || parent->cap != oldcap) {
+			char **keys = hs_realloc_array(parent->keys,
+			    parent->cap, sizeof(char *));
 
-		(void)kcap;
-		if (keys == NULL) {
-			fail(b, "out of memory");
-			return NULL;
+			if (keys == NULL) {
+				/* The parse stops here; len still fits. */
+				fail(b, "out of memory");
+				return NULL;
+			}
+			parent->keys = keys;
 		}
-		parent->keys = keys;
 		parent->keys[parent->len] = b->pending_key;
 		b->pending_key = NULL;
 	}
