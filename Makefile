@@ -7,6 +7,7 @@
 #   make bench      speed and memory on 100 MB and 1 GB snapshots
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=address,undefined check
+#   make fuzz FUZZ_SECONDS=60   libFuzzer targets (clang), tests/fuzz/
 
 VERSION = 0.1.0
 PREFIX ?= /usr/local
@@ -56,6 +57,46 @@ hs-%: cmd/hs-%.o $(CLI_OBJ) lib/libhs.a
 tests/unit/test_%: tests/unit/test_%.c lib/libhs.a tests/unit/testutil.h
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< lib/libhs.a $(LIBS) $(CMOCKA_LIBS)
 
+# libFuzzer targets, built with clang into tests/fuzz/build/ (apart from the
+# normal objects) and run by tests/fuzz/run.sh; crashes go to
+# tests/fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 65536
+FUZZ_CC ?= clang
+FUZZ_DIR = tests/fuzz/build
+FUZZ_SAN = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	-DHS_VERSION='"$(VERSION)"' -DHS_DATADIR='"$(DATADIR)"' \
+	-O1 -g $(WARN) $(PKG_CFLAGS) -Ilib
+FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(FUZZ_DIR)/lib/%.o)
+FUZZ_BIN = $(FUZZ_DIR)/fuzz_snapshot $(FUZZ_DIR)/fuzz_summary \
+	$(FUZZ_DIR)/fuzz_json
+
+fuzz:
+	@mkdir -p $(FUZZ_DIR); \
+	if ! echo 'int LLVMFuzzerTestOneInput(const unsigned char*d,unsigned long n){return 0;}' | \
+	    $(FUZZ_CC) -fsanitize=fuzzer -x c - -o $(FUZZ_DIR)/probe 2>/dev/null; then \
+		rm -f $(FUZZ_DIR)/probe; \
+		echo "fuzz: skipped: $(FUZZ_CC) cannot link -fsanitize=fuzzer" \
+		    "(on Debian: apt-get install clang libclang-rt-14-dev)"; \
+		exit 0; \
+	fi; \
+	rm -f $(FUZZ_DIR)/probe; \
+	$(MAKE) --no-print-directory hs-summarize hs-diff $(FUZZ_BIN) && \
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) \
+	    sh tests/fuzz/run.sh
+
+$(FUZZ_DIR)/lib/%.o: lib/%.c $(wildcard lib/*.h)
+	@mkdir -p $(FUZZ_DIR)/lib
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+
+.PHONY: fuzz
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
 deps:
 	@sh tests/deps.sh
 
@@ -83,7 +124,7 @@ install: all
 
 clean:
 	rm -f $(TOOLS) lib/*.o cmd/*.o lib/libhs.a $(UNIT_BIN)
-	rm -rf tests/out
+	rm -rf tests/out tests/fuzz/build
 
 .PHONY: all check deps demo bench install clean
 .SECONDARY: $(LIB_OBJ) $(CLI_OBJ) $(TOOLS:%=cmd/%.o)

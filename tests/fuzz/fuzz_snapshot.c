@@ -1,0 +1,66 @@
+/*
+ * fuzz_snapshot: libFuzzer target for the streaming snapshot reader
+ * (lib/snapshot.h) and, when a snapshot is accepted, the analysis
+ * (lib/analyze.h) with hs-summarize's default options.
+ *
+ * The input is fed in up to three chunks, cut at positions taken from its
+ * first bytes, so that the reader's resumption at chunk boundaries is
+ * exercised too.  Built and run by "make fuzz".
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "analyze.h"
+#include "snapshot.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+analyze(const struct hs_snapshot *snap)
+{
+	struct hs_analysis_options o;
+	struct hs_analysis *a;
+
+	/* As hs_summarize_defaults() in lib/summarize.c. */
+	memset(&o, 0, sizeof(o));
+	o.retainer_classes = 200;
+	o.retainers_per_class = 8;
+	o.path_classes = 30;
+	o.closure_sites = 500;
+	o.allocation_sites = 200;
+	if ((a = hs_analysis_new(snap, &o)) == NULL)
+		return;
+	(void)hs_analysis_run(a, NULL, NULL);
+	hs_analysis_free(a);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hs_snapshot_reader *r;
+	struct hs_snapshot *snap;
+	size_t cut[4], i;
+	int ok = 1;
+
+	/* Two cut points from the first and last bytes, kept in order. */
+	cut[0] = 0;
+	cut[1] = size ? (size_t)data[0] * size / 256 : 0;
+	cut[2] = size ? cut[1] + (size_t)data[size - 1] * (size - cut[1]) / 256 : 0;
+	cut[3] = size;
+
+	if ((r = hs_snapshot_reader_new()) == NULL)
+		return 0;
+	for (i = 0; i < 3 && ok; i++)
+		if (cut[i + 1] > cut[i] &&
+		    hs_snapshot_reader_feed(r, data + cut[i],
+		    cut[i + 1] - cut[i]) == -1)
+			ok = 0;
+	if (ok && hs_snapshot_reader_finish(r) == 0 &&
+	    (snap = hs_snapshot_reader_take(r)) != NULL) {
+		analyze(snap);
+		hs_snapshot_free(snap);
+	}
+	hs_snapshot_reader_free(r);
+	return 0;
+}
