@@ -603,6 +603,28 @@ class_from(struct hs_summary_class *c, const struct hs_jv *r)
 	return 0;
 }
 
+/*
+ * Makes room for n more ids.  The arrays grow with the ids actually read,
+ * never on the word of a class record's count (a hostile summary could
+ * declare billions).
+ */
+static int
+ids_room(struct hs_summary_class *c, size_t n)
+{
+	size_t cap = c->id_cap;
+
+	if (c->id_count + n <= cap)
+		return 0;
+	if (hs_grow(&c->ids, &cap, c->id_count + n, sizeof(uint32_t)) == -1)
+		return -1;
+	cap = c->id_cap;
+	if (hs_grow(&c->id_self, &cap, c->id_count + n,
+	    sizeof(uint32_t)) == -1)
+		return -1;
+	c->id_cap = cap;
+	return 0;
+}
+
 static int
 ids_into(struct hs_summary_class *c, const struct hs_jv *r)
 {
@@ -615,16 +637,8 @@ ids_into(struct hs_summary_class *c, const struct hs_jv *r)
 	    self->kind != HS_JV_ARRAY || ids->len != self->len)
 		return -1;
 	n = ids->len;
-	if (c->id_count + n > (size_t)c->count)
+	if (c->id_count + n > (size_t)c->count || ids_room(c, n) == -1)
 		return -1;
-	if (c->ids == NULL) {
-		c->id_cap = (size_t)c->count;
-		if ((c->ids = hs_alloc_array(c->id_cap + 1,
-		    sizeof(uint32_t))) == NULL ||
-		    (c->id_self = hs_alloc_array(c->id_cap + 1,
-		    sizeof(uint32_t))) == NULL)
-			return -1;
-	}
 	prev = 0;
 	for (i = 0; i < n; i++) {
 		const struct hs_jv *x = &ids->items[i], *y = &self->items[i];
@@ -765,16 +779,9 @@ ids_fast(struct hs_summary *sum, const char *line, size_t len, size_t *hint,
 	    expect(line, len, &pos, "}") == -1 || pos != len)
 		return 0;
 	if ((c = find_mut(sum, key, hint)) == NULL || ids->n != self->n ||
-	    c->id_count + ids->n > (size_t)c->count)
+	    c->id_count + ids->n > (size_t)c->count ||
+	    ids_room(c, ids->n) == -1)
 		return -1;
-	if (c->ids == NULL) {
-		c->id_cap = (size_t)c->count;
-		if ((c->ids = hs_alloc_array(c->id_cap + 1,
-		    sizeof(uint32_t))) == NULL ||
-		    (c->id_self = hs_alloc_array(c->id_cap + 1,
-		    sizeof(uint32_t))) == NULL)
-			return -1;
-	}
 	for (i = 0; i < ids->n; i++) {
 		id = (i == 0 ? 0 : id) + ids->v[i];
 		if (id > UINT32_MAX)
