@@ -18,6 +18,7 @@
 #include "json.h"
 #include "jv.h"
 #include "lines.h"
+#include "records.h"
 #include "regex.h"
 #include "report.h"
 #include "summary.h"
@@ -1369,167 +1370,83 @@ hs_diff_compute(struct hs_diff *d, struct hs_summary *const *sums, int n,
 
 /* ---- writing ---- */
 
-struct writer {
-	struct hs_zenc	*z;
-	hs_write_fn	 fn;
-	void		*sink;
-	struct hs_buf	 line;
-	int		 failed;
-};
-
-static void
-put_raw(struct writer *w, const char *s)
-{
-	if (hs_buf_adds(&w->line, s) == -1)
-		w->failed = 1;
-}
-
-static void
-put_str(struct writer *w, const char *key, const char *s)
-{
-	if (s == NULL)
-		return;
-	if (hs_buf_printf(&w->line, ",\"%s\":", key) == -1 ||
-	    hs_json_quote(&w->line, s, strlen(s)) == -1)
-		w->failed = 1;
-}
-
-static void
-put_u64(struct writer *w, const char *key, uint64_t v)
-{
-	if (hs_buf_printf(&w->line, ",\"%s\":%" PRIu64, key, v) == -1)
-		w->failed = 1;
-}
-
-static void
-put_i64(struct writer *w, const char *key, int64_t v)
-{
-	if (hs_buf_printf(&w->line, ",\"%s\":%" PRId64, key, v) == -1)
-		w->failed = 1;
-}
-
-static void
-put_bool(struct writer *w, const char *key, int v)
-{
-	if (hs_buf_printf(&w->line, ",\"%s\":%s", key, v ? "true" :
-	    "false") == -1)
-		w->failed = 1;
-}
-
-/* A number with at most 3 decimals and no trailing zeros. */
-static void
-put_num(struct writer *w, const char *key, double v)
-{
-	char tmp[64];
-	size_t n;
-
-	snprintf(tmp, sizeof(tmp), "%.3f", v);
-	n = strlen(tmp);
-	while (n > 0 && tmp[n - 1] == '0')
-		tmp[--n] = '\0';
-	if (n > 0 && tmp[n - 1] == '.')
-		tmp[--n] = '\0';
-	if (hs_buf_printf(&w->line, ",\"%s\":%s", key, tmp) == -1)
-		w->failed = 1;
-}
-
-static void
-begin(struct writer *w, const char *type)
-{
-	hs_buf_reset(&w->line);
-	if (hs_buf_printf(&w->line, "{\"type\":\"%s\"", type) == -1)
-		w->failed = 1;
-}
-
-static void
-end(struct writer *w)
-{
-	put_raw(w, "}\n");
-	if (w->failed)
-		return;
-	if (w->z == NULL ? w->fn(w->sink, w->line.data, w->line.len) == -1 :
-	    hs_zenc_write(w->z, w->line.data, w->line.len, w->fn,
-	    w->sink) == -1)
-		w->failed = 1;
-}
-
 static const char *const roles2[] = { "before", "", "after" };
 static const char *const roles3[] = { "baseline", "target", "final" };
 
 static void
-write_header(struct writer *w, const struct hs_diff *d)
+write_header(struct hs_records *w, const struct hs_diff *d)
 {
 	size_t i;
 	int k, first = 1;
 
-	begin(w, "header");
-	put_str(w, "format", HS_DIFF_FORMAT);
-	put_u64(w, "version", HS_DIFF_VERSION);
-	put_str(w, "producer", d->producer);
-	put_str(w, "mode", d->ninputs == 3 ? "triple" : "pair");
-	put_raw(w, ",\"inputs\":[");
+	hs_rec_begin(w, "header");
+	hs_rec_str(w, "format", HS_DIFF_FORMAT);
+	hs_rec_u64(w, "version", HS_DIFF_VERSION);
+	hs_rec_str(w, "producer", d->producer);
+	hs_rec_str(w, "mode", d->ninputs == 3 ? "triple" : "pair");
+	hs_rec_raw(w, ",\"inputs\":[");
 	for (k = 0; k < 3; k++) {
 		const struct hs_diff_input *in = &d->inputs[k];
 
 		if (k == HS_D_MID && d->ninputs != 3)
 			continue;
-		put_raw(w, first ? "{\"role\":" : ",{\"role\":");
+		hs_rec_raw(w, first ? "{\"role\":" : ",{\"role\":");
 		first = 0;
-		put_raw(w, "\"");
-		put_raw(w, d->ninputs == 3 ? roles3[k] : roles2[k]);
-		put_raw(w, "\"");
-		put_str(w, "name", in->name ? in->name : "");
-		put_str(w, "label", in->label);
-		put_str(w, "session", in->session);
-		put_str(w, "captured", in->captured);
-		put_u64(w, "total_size", in->total_size);
-		put_u64(w, "node_count", in->node_count);
-		put_u64(w, "max_object_id", in->max_object_id);
-		put_bool(w, "ids", in->has_ids);
-		put_raw(w, "}");
+		hs_rec_raw(w, "\"");
+		hs_rec_raw(w, d->ninputs == 3 ? roles3[k] : roles2[k]);
+		hs_rec_raw(w, "\"");
+		hs_rec_str(w, "name", in->name ? in->name : "");
+		hs_rec_str(w, "label", in->label);
+		hs_rec_str(w, "session", in->session);
+		hs_rec_str(w, "captured", in->captured);
+		hs_rec_u64(w, "total_size", in->total_size);
+		hs_rec_u64(w, "node_count", in->node_count);
+		hs_rec_u64(w, "max_object_id", in->max_object_id);
+		hs_rec_bool(w, "ids", in->has_ids);
+		hs_rec_raw(w, "}");
 	}
-	put_raw(w, "]");
-	put_bool(w, "same_process", d->same_process);
-	put_bool(w, "ids_used", d->ids_used);
-	put_str(w, "ids_skipped", d->ids_skipped);
-	put_raw(w, ",\"thresholds\":{");
+	hs_rec_raw(w, "]");
+	hs_rec_bool(w, "same_process", d->same_process);
+	hs_rec_bool(w, "ids_used", d->ids_used);
+	hs_rec_str(w, "ids_skipped", d->ids_skipped);
+	hs_rec_raw(w, ",\"thresholds\":{");
 	if (hs_buf_printf(&w->line, "\"threshold\":%" PRIu64, d->threshold) ==
 	    -1)
 		w->failed = 1;
-	put_num(w, "growth", d->growth);
-	put_u64(w, "min_count", d->min_count);
-	put_raw(w, "},\"classes\":{");
+	hs_rec_num(w, "growth", d->growth);
+	hs_rec_u64(w, "min_count", d->min_count);
+	hs_rec_raw(w, "},\"classes\":{");
 	if (hs_buf_printf(&w->line, "\"compared\":%" PRIu64,
 	    d->classes_compared) == -1)
 		w->failed = 1;
-	put_u64(w, "filtered", d->classes_filtered);
-	put_u64(w, "suppressed", d->classes_suppressed);
-	put_u64(w, "cut", d->classes_cut);
-	put_u64(w, "kept", d->class_count);
-	put_raw(w, "},\"verdict\":{\"severity\":\"");
-	put_raw(w, hs_severity_name(d->severity));
-	put_raw(w, "\"");
-	put_str(w, "total_severity", hs_severity_name(d->total_severity));
-	put_bool(w, "leak", d->likely_source != NULL);
-	put_i64(w, "total_growth", d->total_growth);
-	put_bool(w, "suspicious", d->suspicious);
-	put_str(w, "likely_source", d->likely_source);
-	put_str(w, "likely_key", d->likely_key);
-	put_num(w, "confidence", d->confidence);
-	put_raw(w, ",\"recommendations\":[");
+	hs_rec_u64(w, "filtered", d->classes_filtered);
+	hs_rec_u64(w, "suppressed", d->classes_suppressed);
+	hs_rec_u64(w, "cut", d->classes_cut);
+	hs_rec_u64(w, "kept", d->class_count);
+	hs_rec_raw(w, "},\"verdict\":{\"severity\":\"");
+	hs_rec_raw(w, hs_severity_name(d->severity));
+	hs_rec_raw(w, "\"");
+	hs_rec_str(w, "total_severity", hs_severity_name(d->total_severity));
+	hs_rec_bool(w, "leak", d->likely_source != NULL);
+	hs_rec_i64(w, "total_growth", d->total_growth);
+	hs_rec_bool(w, "suspicious", d->suspicious);
+	hs_rec_str(w, "likely_source", d->likely_source);
+	hs_rec_str(w, "likely_key", d->likely_key);
+	hs_rec_num(w, "confidence", d->confidence);
+	hs_rec_raw(w, ",\"recommendations\":[");
 	for (i = 0; i < d->recommendation_count; i++) {
 		if (i > 0)
-			put_raw(w, ",");
+			hs_rec_raw(w, ",");
 		if (hs_json_quote(&w->line, d->recommendations[i],
 		    strlen(d->recommendations[i])) == -1)
 			w->failed = 1;
 	}
-	put_raw(w, "]}");
-	end(w);
+	hs_rec_raw(w, "]}");
+	hs_rec_end(w);
 }
 
 static void
-put_figures(struct writer *w, const char *key, const struct hs_diff_class *c,
+put_figures(struct hs_records *w, const char *key, const struct hs_diff_class *c,
     int slot)
 {
 	if (hs_buf_printf(&w->line, ",\"%s\":{\"count\":%" PRIu64
@@ -1539,19 +1456,19 @@ put_figures(struct writer *w, const char *key, const struct hs_diff_class *c,
 }
 
 static void
-write_class(struct writer *w, const struct hs_diff *d,
+write_class(struct hs_records *w, const struct hs_diff *d,
     const struct hs_diff_class *c)
 {
-	begin(w, "class");
-	put_str(w, "key", c->key);
-	put_str(w, "name", c->name);
-	put_str(w, "old_key", c->old_key);
-	put_str(w, "status", !c->present[HS_D_OLD] ? "new" :
+	hs_rec_begin(w, "class");
+	hs_rec_str(w, "key", c->key);
+	hs_rec_str(w, "name", c->name);
+	hs_rec_str(w, "old_key", c->old_key);
+	hs_rec_str(w, "status", !c->present[HS_D_OLD] ? "new" :
 	    !c->present[HS_D_NEW] ? "gone" : "kept");
 	/* After's figures as a summary's, so that summary readers work. */
-	put_u64(w, "count", c->count[HS_D_NEW]);
-	put_u64(w, "self", c->self[HS_D_NEW]);
-	put_u64(w, "retained", c->retained[HS_D_NEW]);
+	hs_rec_u64(w, "count", c->count[HS_D_NEW]);
+	hs_rec_u64(w, "self", c->self[HS_D_NEW]);
+	hs_rec_u64(w, "retained", c->retained[HS_D_NEW]);
 	put_figures(w, "before", c, HS_D_OLD);
 	if (d->ninputs == 3)
 		put_figures(w, "target", c, HS_D_MID);
@@ -1560,7 +1477,7 @@ write_class(struct writer *w, const struct hs_diff *d,
 	    c->delta_self, c->delta_retained) == -1)
 		w->failed = 1;
 	if (!c->is_new)
-		put_num(w, "rate", c->rate);
+		hs_rec_num(w, "rate", c->rate);
 	if (d->ids_used) {
 		if (hs_buf_printf(&w->line, ",\"new\":{\"count\":%" PRIu64
 		    ",\"self\":%" PRIu64 "}", c->new_count, c->new_self) == -1)
@@ -1570,56 +1487,44 @@ write_class(struct writer *w, const struct hs_diff *d,
 		    c->leaked_count, c->leaked_self) == -1)
 			w->failed = 1;
 	}
-	put_str(w, "severity", hs_severity_name(c->severity));
+	hs_rec_str(w, "severity", hs_severity_name(c->severity));
 	if (c->severity != HS_SEV_NONE)
-		put_num(w, "confidence", c->confidence);
-	put_num(w, "score", c->score);
-	put_str(w, "held_by", c->held_by);
-	put_str(w, "path", c->path);
-	end(w);
+		hs_rec_num(w, "confidence", c->confidence);
+	hs_rec_num(w, "score", c->score);
+	hs_rec_str(w, "held_by", c->held_by);
+	hs_rec_str(w, "path", c->path);
+	hs_rec_end(w);
 }
 
 static void
-write_pattern(struct writer *w, const struct hs_diff_pattern *p)
+write_pattern(struct hs_records *w, const struct hs_diff_pattern *p)
 {
-	begin(w, "pattern");
-	put_str(w, "id", p->id);
-	put_str(w, "key", p->key);
-	put_str(w, "name", p->name);
-	put_str(w, "matched", p->matched);
-	put_str(w, "recommendation", p->recommendation);
-	end(w);
+	hs_rec_begin(w, "pattern");
+	hs_rec_str(w, "id", p->id);
+	hs_rec_str(w, "key", p->key);
+	hs_rec_str(w, "name", p->name);
+	hs_rec_str(w, "matched", p->matched);
+	hs_rec_str(w, "recommendation", p->recommendation);
+	hs_rec_end(w);
 }
 
 int
 hs_diff_write(struct hs_diff *d, hs_write_fn fn, void *sink, int level)
 {
-	struct writer w;
+	struct hs_records w;
 	size_t i;
-	int ret = 0;
 
-	memset(&w, 0, sizeof(w));
-	w.fn = fn;
-	w.sink = sink;
 	d->err[0] = '\0';
 	/* Level -1: plain JSON lines (readable where a pipe ends in a log). */
-	if (level >= 0 && (w.z = hs_zenc_new(level > 0 ? level : 6)) == NULL)
+	if (hs_rec_open(&w, level > 0 ? level : level < 0 ? -1 : 6, fn,
+	    sink) == -1)
 		return oom(d);
 	write_header(&w, d);
 	for (i = 0; i < d->class_count && !w.failed; i++)
 		write_class(&w, d, &d->classes[i]);
 	for (i = 0; i < d->pattern_count && !w.failed; i++)
 		write_pattern(&w, &d->patterns[i]);
-	if (!w.failed && w.z != NULL && hs_zenc_end(w.z, fn, sink) == -1)
-		w.failed = 1;
-	if (w.failed) {
-		snprintf(d->err, sizeof(d->err), "%s", w.z != NULL &&
-		    hs_zenc_error(w.z)[0] ? hs_zenc_error(w.z) : "");
-		ret = -1;
-	}
-	hs_zenc_free(w.z);
-	hs_buf_free(&w.line);
-	return ret;
+	return hs_rec_close(&w, d->err, sizeof(d->err));
 }
 
 /* ---- reading ---- */

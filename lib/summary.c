@@ -17,78 +17,11 @@
 #include "lines.h"
 #include "scan.h"
 #include "snapshot.h"
+#include "records.h"
 #include "summary.h"
 #include "zstdio.h"
 
 /* ---- writing ---- */
-
-struct writer {
-	struct hs_zenc	*z;
-	hs_write_fn	 fn;
-	void		*sink;
-	struct hs_buf	 line;
-	int		 failed;
-};
-
-/* Sends the line built so far, with its newline, to the compressor. */
-static int
-emit(struct writer *w)
-{
-	if (w->failed)
-		return -1;
-	if (hs_buf_addc(&w->line, '\n') == -1 ||
-	    hs_zenc_write(w->z, w->line.data, w->line.len, w->fn,
-	    w->sink) == -1) {
-		w->failed = 1;
-		return -1;
-	}
-	hs_buf_reset(&w->line);
-	return 0;
-}
-
-static void
-put_raw(struct writer *w, const char *s)
-{
-	if (hs_buf_adds(&w->line, s) == -1)
-		w->failed = 1;
-}
-
-static void
-put_str(struct writer *w, const char *key, const char *s)
-{
-	if (hs_buf_printf(&w->line, ",\"%s\":", key) == -1 ||
-	    hs_json_quote(&w->line, s, strlen(s)) == -1)
-		w->failed = 1;
-}
-
-static void
-put_u64(struct writer *w, const char *key, uint64_t v)
-{
-	if (hs_buf_printf(&w->line, ",\"%s\":%" PRIu64, key, v) == -1)
-		w->failed = 1;
-}
-
-static void
-put_i64(struct writer *w, const char *key, int64_t v)
-{
-	if (hs_buf_printf(&w->line, ",\"%s\":%" PRId64, key, v) == -1)
-		w->failed = 1;
-}
-
-static void
-begin(struct writer *w, const char *type)
-{
-	hs_buf_reset(&w->line);
-	if (hs_buf_printf(&w->line, "{\"type\":\"%s\"", type) == -1)
-		w->failed = 1;
-}
-
-static void
-end(struct writer *w)
-{
-	put_raw(w, "}");
-	emit(w);
-}
 
 static const struct {
 	unsigned	 bit;
@@ -118,84 +51,84 @@ counted_classes(const struct hs_analysis *a)
 }
 
 static void
-write_header(struct writer *w, const struct hs_analysis *a,
+write_header(struct hs_records *w, const struct hs_analysis *a,
     const struct hs_summary_meta *m)
 {
 	const struct hs_snapshot *s = a->snap;
 	size_t i, n = 0;
 
-	begin(w, "header");
-	put_str(w, "format", HS_SUMMARY_FORMAT);
-	put_u64(w, "version", HS_SUMMARY_VERSION);
-	put_str(w, "producer", "hs-summarize " HS_VERSION);
-	put_raw(w, ",\"source\":{\"name\":");
+	hs_rec_begin(w, "header");
+	hs_rec_str(w, "format", HS_SUMMARY_FORMAT);
+	hs_rec_u64(w, "version", HS_SUMMARY_VERSION);
+	hs_rec_str(w, "producer", "hs-summarize " HS_VERSION);
+	hs_rec_raw(w, ",\"source\":{\"name\":");
 	if (hs_json_quote(&w->line, m->source_name,
 	    strlen(m->source_name)) == -1)
 		w->failed = 1;
 	if (m->source_bytes >= 0)
-		put_i64(w, "bytes", m->source_bytes);
-	put_u64(w, "json_bytes", s->text_bytes);
-	put_raw(w, m->source_compressed ? ",\"compressed\":true}" :
+		hs_rec_i64(w, "bytes", m->source_bytes);
+	hs_rec_u64(w, "json_bytes", s->text_bytes);
+	hs_rec_raw(w, m->source_compressed ? ",\"compressed\":true}" :
 	    ",\"compressed\":false}");
 	if (m->label)
-		put_str(w, "label", m->label);
+		hs_rec_str(w, "label", m->label);
 	if (m->session)
-		put_str(w, "session", m->session);
+		hs_rec_str(w, "session", m->session);
 	if (m->captured)
-		put_str(w, "captured", m->captured);
-	put_str(w, "runtime", a->is_browser ? "browser" : "node");
-	put_str(w, "conventions", a->opts.raw ? "raw" : "devtools");
-	put_u64(w, "node_count", s->node_count);
-	put_u64(w, "edge_count", s->edge_count);
-	put_u64(w, "total_size", a->total_size);
-	put_u64(w, "raw_self_total", a->raw_self_total);
-	put_u64(w, "reachable_size", a->reachable_size);
-	put_u64(w, "reachable_count", a->reachable_count);
-	put_u64(w, "extra_native_bytes", s->extra_native_bytes);
-	put_u64(w, "max_object_id", a->max_id);
-	put_u64(w, "max_js_object_id", a->max_js_id);
-	put_u64(w, "class_count", counted_classes(a));
-	put_raw(w, ",\"sections\":[");
+		hs_rec_str(w, "captured", m->captured);
+	hs_rec_str(w, "runtime", a->is_browser ? "browser" : "node");
+	hs_rec_str(w, "conventions", a->opts.raw ? "raw" : "devtools");
+	hs_rec_u64(w, "node_count", s->node_count);
+	hs_rec_u64(w, "edge_count", s->edge_count);
+	hs_rec_u64(w, "total_size", a->total_size);
+	hs_rec_u64(w, "raw_self_total", a->raw_self_total);
+	hs_rec_u64(w, "reachable_size", a->reachable_size);
+	hs_rec_u64(w, "reachable_count", a->reachable_count);
+	hs_rec_u64(w, "extra_native_bytes", s->extra_native_bytes);
+	hs_rec_u64(w, "max_object_id", a->max_id);
+	hs_rec_u64(w, "max_js_object_id", a->max_js_id);
+	hs_rec_u64(w, "class_count", counted_classes(a));
+	hs_rec_raw(w, ",\"sections\":[");
 	for (i = 0; i < sizeof(section_names) / sizeof(section_names[0]);
 	    i++) {
 		if (!(s->sections & section_names[i].bit))
 			continue;
 		if (n++ > 0)
-			put_raw(w, ",");
-		put_raw(w, "\"");
-		put_raw(w, section_names[i].name);
-		put_raw(w, "\"");
+			hs_rec_raw(w, ",");
+		hs_rec_raw(w, "\"");
+		hs_rec_raw(w, section_names[i].name);
+		hs_rec_raw(w, "\"");
 	}
-	put_raw(w, "]");
-	put_raw(w, m->with_ids ? ",\"ids\":true" : ",\"ids\":false");
-	put_raw(w, m->redacted ? ",\"redacted\":true" : ",\"redacted\":false");
-	end(w);
+	hs_rec_raw(w, "]");
+	hs_rec_raw(w, m->with_ids ? ",\"ids\":true" : ",\"ids\":false");
+	hs_rec_raw(w, m->redacted ? ",\"redacted\":true" : ",\"redacted\":false");
+	hs_rec_end(w);
 }
 
 static void
-write_statistics(struct writer *w, const struct hs_analysis *a)
+write_statistics(struct hs_records *w, const struct hs_analysis *a)
 {
 	const struct hs_statistics *st = &a->stats;
 	uint64_t other = st->v8heap - st->code - st->strings - st->js_arrays -
 	    st->system;
 
-	begin(w, "statistics");
-	put_u64(w, "total", st->total);
-	put_u64(w, "v8heap", st->v8heap);
-	put_u64(w, "native", st->native);
-	put_u64(w, "code", st->code);
-	put_u64(w, "strings", st->strings);
-	put_u64(w, "js_arrays", st->js_arrays);
-	put_u64(w, "typed_arrays", st->typed_arrays);
-	put_u64(w, "system", st->system);
+	hs_rec_begin(w, "statistics");
+	hs_rec_u64(w, "total", st->total);
+	hs_rec_u64(w, "v8heap", st->v8heap);
+	hs_rec_u64(w, "native", st->native);
+	hs_rec_u64(w, "code", st->code);
+	hs_rec_u64(w, "strings", st->strings);
+	hs_rec_u64(w, "js_arrays", st->js_arrays);
+	hs_rec_u64(w, "typed_arrays", st->typed_arrays);
+	hs_rec_u64(w, "system", st->system);
 	/* What the Statistics view's pie calls "other": the rest. */
-	put_u64(w, "other", st->v8heap >= st->code + st->strings +
+	hs_rec_u64(w, "other", st->v8heap >= st->code + st->strings +
 	    st->js_arrays + st->system ? other : 0);
-	end(w);
+	hs_rec_end(w);
 }
 
 static void
-put_location(struct writer *w, uint32_t script_id, uint32_t line,
+put_location(struct hs_records *w, uint32_t script_id, uint32_t line,
     uint32_t column)
 {
 	if (hs_buf_printf(&w->line, ",\"location\":{\"script_id\":%" PRIu32
@@ -219,7 +152,7 @@ cmp_class(const void *x, const void *y)
 }
 
 static void
-write_classes(struct writer *w, const struct hs_analysis *a,
+write_classes(struct hs_records *w, const struct hs_analysis *a,
     const uint32_t *order, int detachedness)
 {
 	size_t i;
@@ -229,49 +162,49 @@ write_classes(struct writer *w, const struct hs_analysis *a,
 
 		if (c->count == 0)
 			continue;
-		begin(w, "class");
-		put_str(w, "key", hs_analysis_key(a, c->key));
-		put_str(w, "name", hs_analysis_name(a, c->name));
+		hs_rec_begin(w, "class");
+		hs_rec_str(w, "key", hs_analysis_key(a, c->key));
+		hs_rec_str(w, "name", hs_analysis_name(a, c->name));
 		if (c->has_location)
 			put_location(w, c->script_id, c->line, c->column);
-		put_u64(w, "count", c->count);
-		put_u64(w, "self", c->self);
-		put_u64(w, "raw_self", c->raw_self);
-		put_u64(w, "retained", c->retained);
-		put_u64(w, "max_retained", c->max_retained);
-		put_i64(w, "distance", c->distance);
+		hs_rec_u64(w, "count", c->count);
+		hs_rec_u64(w, "self", c->self);
+		hs_rec_u64(w, "raw_self", c->raw_self);
+		hs_rec_u64(w, "retained", c->retained);
+		hs_rec_u64(w, "max_retained", c->max_retained);
+		hs_rec_i64(w, "distance", c->distance);
 		if (detachedness)
-			put_u64(w, "detached", c->detached);
-		put_u64(w, "max_id", c->max_id);
-		end(w);
+			hs_rec_u64(w, "detached", c->detached);
+		hs_rec_u64(w, "max_id", c->max_id);
+		hs_rec_end(w);
 	}
 }
 
 static void
-write_sites(struct writer *w, const struct hs_analysis *a, const char *type,
+write_sites(struct hs_records *w, const struct hs_analysis *a, const char *type,
     const struct hs_site *site, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n && !w->failed; i++) {
-		begin(w, type);
-		put_str(w, "function", hs_analysis_name(a, site[i].name));
+		hs_rec_begin(w, type);
+		hs_rec_str(w, "function", hs_analysis_name(a, site[i].name));
 		if (site[i].script != UINT32_MAX)
-			put_str(w, "script", hs_analysis_name(a,
+			hs_rec_str(w, "script", hs_analysis_name(a,
 			    site[i].script));
 		put_location(w, site[i].script_id, site[i].line,
 		    site[i].column);
-		put_u64(w, "count", site[i].count);
-		put_u64(w, "self", site[i].self);
+		hs_rec_u64(w, "count", site[i].count);
+		hs_rec_u64(w, "self", site[i].self);
 		if (site == a->closures)
-			put_u64(w, "retained", site[i].retained);
-		end(w);
+			hs_rec_u64(w, "retained", site[i].retained);
+		hs_rec_end(w);
 	}
 }
 
 /* Retainer records, in the order of the class records. */
 static void
-write_retainers(struct writer *w, const struct hs_analysis *a,
+write_retainers(struct hs_records *w, const struct hs_analysis *a,
     const uint32_t *order)
 {
 	size_t i, j, k, *start;
@@ -290,57 +223,57 @@ write_retainers(struct writer *w, const struct hs_analysis *a,
 
 		if ((i = start[order[k]]) == SIZE_MAX)
 			continue;
-		begin(w, "retainers");
-		put_str(w, "key", hs_analysis_key(a, c->key));
-		put_raw(w, ",\"by\":[");
+		hs_rec_begin(w, "retainers");
+		hs_rec_str(w, "key", hs_analysis_key(a, c->key));
+		hs_rec_raw(w, ",\"by\":[");
 		for (j = i; j < a->retainer_count &&
 		    a->retainers[j].target == order[k]; j++) {
 			const struct hs_retainer *r = &a->retainers[j];
 			const char *name = hs_analysis_name(a,
 			    a->classes[r->source].name);
 
-			put_raw(w, j > i ? ",{\"class\":" : "{\"class\":");
+			hs_rec_raw(w, j > i ? ",{\"class\":" : "{\"class\":");
 			if (hs_json_quote(&w->line, name, strlen(name)) == -1)
 				w->failed = 1;
-			put_str(w, "edge", hs_analysis_label(a, r->edge));
-			put_u64(w, "count", r->count);
-			put_u64(w, "retained", r->retained);
-			put_raw(w, "}");
+			hs_rec_str(w, "edge", hs_analysis_label(a, r->edge));
+			hs_rec_u64(w, "count", r->count);
+			hs_rec_u64(w, "retained", r->retained);
+			hs_rec_raw(w, "}");
 		}
-		put_raw(w, "]");
-		end(w);
+		hs_rec_raw(w, "]");
+		hs_rec_end(w);
 	}
 	hs_free(start);
 }
 
 static void
-write_paths(struct writer *w, const struct hs_analysis *a)
+write_paths(struct hs_records *w, const struct hs_analysis *a)
 {
 	size_t i, j;
 
 	for (i = 0; i < a->path_count && !w->failed; i++) {
 		const struct hs_path *p = &a->paths[i];
 
-		begin(w, "path");
-		put_str(w, "key", hs_analysis_key(a,
+		hs_rec_begin(w, "path");
+		hs_rec_str(w, "key", hs_analysis_key(a,
 		    a->classes[p->cls].key));
-		put_u64(w, "object_id", p->object_id);
-		put_u64(w, "retained", p->retained);
-		put_raw(w, ",\"steps\":[");
+		hs_rec_u64(w, "object_id", p->object_id);
+		hs_rec_u64(w, "retained", p->retained);
+		hs_rec_raw(w, ",\"steps\":[");
 		for (j = 0; j < p->len; j++) {
 			const char *name = hs_analysis_name(a,
 			    a->classes[p->steps[j].cls].name);
 
-			put_raw(w, j > 0 ? ",{\"edge\":" : "{\"edge\":");
+			hs_rec_raw(w, j > 0 ? ",{\"edge\":" : "{\"edge\":");
 			if (hs_json_quote(&w->line, hs_analysis_label(a,
 			    p->steps[j].edge), strlen(hs_analysis_label(a,
 			    p->steps[j].edge))) == -1)
 				w->failed = 1;
-			put_str(w, "class", name);
-			put_raw(w, "}");
+			hs_rec_str(w, "class", name);
+			hs_rec_raw(w, "}");
 		}
-		put_raw(w, "]");
-		end(w);
+		hs_rec_raw(w, "]");
+		hs_rec_end(w);
 	}
 }
 
@@ -362,7 +295,7 @@ put_digits(char *p, uint32_t v)
 
 /* Writes n numbers as ",a,b,c" (no leading comma for the first). */
 static void
-put_numbers(struct writer *w, const uint32_t *v, size_t n, int deltas)
+put_numbers(struct hs_records *w, const uint32_t *v, size_t n, int deltas)
 {
 	char *p;
 	size_t k;
@@ -383,7 +316,7 @@ put_numbers(struct writer *w, const uint32_t *v, size_t n, int deltas)
 
 /* Ids as deltas: the first of each record is absolute. */
 static void
-write_ids(struct writer *w, const struct hs_analysis *a, const uint32_t *order)
+write_ids(struct hs_records *w, const struct hs_analysis *a, const uint32_t *order)
 {
 	size_t i, j, n;
 
@@ -394,14 +327,14 @@ write_ids(struct writer *w, const struct hs_analysis *a, const uint32_t *order)
 			n = c->count - j;
 			if (n > HS_IDS_PER_RECORD)
 				n = HS_IDS_PER_RECORD;
-			begin(w, "ids");
-			put_str(w, "key", hs_analysis_key(a, c->key));
-			put_raw(w, ",\"ids\":[");
+			hs_rec_begin(w, "ids");
+			hs_rec_str(w, "key", hs_analysis_key(a, c->key));
+			hs_rec_raw(w, ",\"ids\":[");
 			put_numbers(w, c->ids + j, n, 1);
-			put_raw(w, "],\"self\":[");
+			hs_rec_raw(w, "],\"self\":[");
 			put_numbers(w, c->id_self + j, n, 0);
-			put_raw(w, "]");
-			end(w);
+			hs_rec_raw(w, "]");
+			hs_rec_end(w);
 		}
 	}
 }
@@ -410,17 +343,13 @@ int
 hs_summary_write(const struct hs_analysis *a, const struct hs_summary_meta *m,
     hs_write_fn fn, void *sink, char *err, size_t errlen)
 {
-	struct writer w;
+	struct hs_records w;
 	uint32_t *order;
 	size_t i;
-	int ret = -1;
 
-	memset(&w, 0, sizeof(w));
-	w.fn = fn;
-	w.sink = sink;
 	if ((order = hs_alloc_array(a->class_count + 1,
 	    sizeof(*order))) == NULL ||
-	    (w.z = hs_zenc_new(m->level > 0 ? m->level : 3)) == NULL) {
+	    hs_rec_open(&w, m->level, fn, sink) == -1) {
 		snprintf(err, errlen, "out of memory");
 		hs_free(order);
 		return -1;
@@ -440,19 +369,8 @@ hs_summary_write(const struct hs_analysis *a, const struct hs_summary_meta *m,
 	write_paths(&w, a);
 	if (m->with_ids)
 		write_ids(&w, a, order);
-	if (!w.failed && hs_zenc_end(w.z, fn, sink) == -1)
-		w.failed = 1;
-	if (w.failed) {
-		/* An encoder error has text; a sink error reports itself. */
-		snprintf(err, errlen, "%s", hs_zenc_error(w.z)[0] ?
-		    hs_zenc_error(w.z) : "");
-	} else {
-		ret = 0;
-	}
-	hs_zenc_free(w.z);
-	hs_buf_free(&w.line);
 	hs_free(order);
-	return ret;
+	return hs_rec_close(&w, err, errlen);
 }
 
 /* ---- file names ---- */
