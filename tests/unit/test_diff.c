@@ -16,29 +16,6 @@
 #include "summarize.h"
 #include "summary.h"
 
-/* Summarizes testdata/<rel> and reads the summary back. */
-static struct hs_summary *
-summarize(const char *rel)
-{
-	struct hs_summarize_options o;
-	struct test_sink sink = { 0 };
-	struct hs_summary *s;
-	char path[256], err[256];
-
-	hs_summarize_defaults(&o);
-	o.meta.source_name = rel;
-	if (hs_summarize(test_data_path(rel), &o, test_sink_write, &sink, err,
-	    sizeof(err)) == -1)
-		fail_msg("hs_summarize %s: %s", rel, err);
-	test_write_temp(path, sizeof(path), sink.data, sink.len);
-	free(sink.data);
-	s = hs_summary_read(path, err, sizeof(err));
-	unlink(path);
-	if (s == NULL)
-		fail_msg("hs_summary_read: %s", err);
-	return s;
-}
-
 static int
 have(const char *rel)
 {
@@ -54,7 +31,7 @@ triple_part(const char *scenario, const char *role)
 	    scenario, role);
 	if (!have(rel))
 		skip();
-	return summarize(rel);
+	return test_summarize(rel);
 }
 
 static struct hs_summary *
@@ -296,7 +273,7 @@ test_self(void **state)
 	(void)state;
 	hs_diff_defaults(&o);
 	o.threshold = 0;
-	s[0] = s[1] = summarize("snapshots/mixed-node22.heapsnapshot.zst");
+	s[0] = s[1] = test_summarize("snapshots/mixed-node22.heapsnapshot.zst");
 	d = diff_of(s, 2, &o);
 	assert_true(d->same_process);
 	assert_true(d->ids_used);
@@ -326,8 +303,8 @@ test_processes(void **state)
 
 	(void)state;
 	hs_diff_defaults(&o);
-	s[0] = summarize("snapshots/empty-node22.heapsnapshot.zst");
-	s[1] = summarize("snapshots/mixed-node22.heapsnapshot.zst");
+	s[0] = test_summarize("snapshots/empty-node22.heapsnapshot.zst");
+	s[1] = test_summarize("snapshots/mixed-node22.heapsnapshot.zst");
 	d = diff_of(s, 2, &o);
 	assert_false(d->same_process);
 	assert_false(d->ids_used);

@@ -13,28 +13,6 @@
 
 static struct hs_diff *leak;	/* array-leak, three summaries */
 
-static struct hs_summary *
-summarize(const char *rel)
-{
-	struct hs_summarize_options o;
-	struct test_sink sink = { 0 };
-	struct hs_summary *s;
-	char path[256], err[256];
-
-	hs_summarize_defaults(&o);
-	o.meta.source_name = rel;
-	if (hs_summarize(test_data_path(rel), &o, test_sink_write, &sink, err,
-	    sizeof(err)) == -1)
-		fail_msg("hs_summarize %s: %s", rel, err);
-	test_write_temp(path, sizeof(path), sink.data, sink.len);
-	free(sink.data);
-	s = hs_summary_read(path, err, sizeof(err));
-	unlink(path);
-	if (s == NULL)
-		fail_msg("hs_summary_read: %s", err);
-	return s;
-}
-
 static int
 setup(void **state)
 {
@@ -50,7 +28,7 @@ setup(void **state)
 		    "heapsnapshot.zst", roles[i]);
 		if (access(test_data_path(rel), R_OK) != 0)
 			return 0;	/* the tests that need it skip */
-		s[i] = summarize(rel);
+		s[i] = test_summarize(rel);
 	}
 	hs_diff_defaults(&o);
 	o.threshold = 10000;

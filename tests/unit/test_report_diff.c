@@ -20,28 +20,15 @@ static struct hs_diff *pair;	/* array-leak baseline -> target */
 static struct hs_diff *triple;	/* baseline -> target -> final */
 static struct hs_diff *same;	/* baseline -> baseline: no leak */
 
+/* The summary of one snapshot of the array-leak triple. */
 static struct hs_summary *
 summarize(const char *role)
 {
-	struct hs_summarize_options o;
-	struct test_sink sink = { 0 };
-	struct hs_summary *s;
-	char rel[256], path[256], err[256];
+	char rel[256];
 
 	snprintf(rel, sizeof(rel), "snapshots/triples/array-leak-%s."
 	    "heapsnapshot.zst", role);
-	hs_summarize_defaults(&o);
-	o.meta.source_name = rel;
-	if (hs_summarize(test_data_path(rel), &o, test_sink_write, &sink, err,
-	    sizeof(err)) == -1)
-		fail_msg("hs_summarize %s: %s", rel, err);
-	test_write_temp(path, sizeof(path), sink.data, sink.len);
-	free(sink.data);
-	s = hs_summary_read(path, err, sizeof(err));
-	unlink(path);
-	if (s == NULL)
-		fail_msg("hs_summary_read: %s", err);
-	return s;
+	return test_summarize(rel);
 }
 
 /* Compares, writes the diff and reads it back, as hs-report gets it. */

@@ -24,6 +24,8 @@
 
 #include "alloc.h"
 #include "input.h"
+#include "summarize.h"
+#include "summary.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 /*
@@ -174,6 +176,29 @@ test_sink_write(void *ctx, const void *buf, size_t len)
 	memcpy(s->data + s->len, buf, len);
 	s->len += len;
 	return 0;
+}
+
+/* Summarizes testdata/<rel> as hs-summarize would, and reads it back. */
+static inline struct hs_summary *
+test_summarize(const char *rel)
+{
+	struct hs_summarize_options o;
+	struct test_sink sink = { 0 };
+	struct hs_summary *s;
+	char path[256], err[256];
+
+	hs_summarize_defaults(&o);
+	o.meta.source_name = rel;
+	if (hs_summarize(test_data_path(rel), &o, test_sink_write, &sink, err,
+	    sizeof(err)) == -1)
+		fail_msg("hs_summarize %s: %s", rel, err);
+	test_write_temp(path, sizeof(path), sink.data, sink.len);
+	free(sink.data);
+	s = hs_summary_read(path, err, sizeof(err));
+	unlink(path);
+	if (s == NULL)
+		fail_msg("hs_summary_read: %s", err);
+	return s;
 }
 
 /* Whether the error message starts with "byte " and a number, then ": ". */
