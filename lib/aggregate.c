@@ -17,7 +17,7 @@
 #define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
 #define GROUP_CACHE	4096
 
-/* Count, sizes, distance and the largest object of each class. */
+/* Count, sizes and largest object of each class (distances: analyze.c). */
 static int
 class_rows(struct hs_analysis *a, uint32_t *largest)
 {
@@ -38,8 +38,6 @@ class_rows(struct hs_analysis *a, uint32_t *largest)
 		c->count++;
 		c->self += a->self[v];
 		c->raw_self += s->node_self[v];
-		if (a->distance[v] < c->distance)
-			c->distance = a->distance[v];
 		if (largest[a->node_class[v]] == UINT32_MAX ||
 		    a->retained[v] > c->max_retained) {
 			c->max_retained = a->retained[v];

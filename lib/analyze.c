@@ -20,6 +20,8 @@
 
 #define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
 #define BIT_SET(b, i)	((b)[(i) >> 3] |= (uint8_t)(1u << ((i) & 7)))
+/* Marks the first predecessor of each number's slice (numbers < 2^31). */
+#define SLICE_START	0x80000000u
 
 int
 hs_analysis_fail(struct hs_analysis *a, const char *msg)
@@ -475,10 +477,13 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 	uint32_t *num = NULL, *vertex = NULL, *parent = NULL, *first = NULL,
 	    *preds = NULL, *semi = NULL, *label = NULL, *ancestor = NULL,
 	    *dom = NULL, *next = NULL;
-	uint64_t *ret = NULL, npred = 0;
+	uint8_t *haspred = NULL;
+	uint64_t *ret = NULL, npred = 0, p;
 	struct lt lt = { 0 };
 	int rc = -1;
 
+	if (N >= SLICE_START)
+		return -1;	/* refused before, by hs_analyze_graph() */
 	if ((num = hs_calloc(len, sizeof(uint32_t))) == NULL ||
 	    (vertex = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
 	    (parent = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
@@ -526,38 +531,57 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 			if (BIT_GET(ess, e))
 				preds[next[num[s->edge_to[e]]]++] = num[v];
 	/*
-	 * num[] and next[] are done with: their memory becomes semi[] and
-	 * label[] (fresh pages cost more than one would think).
+	 * The slices' bounds become one bit each: the top bit of a slice's
+	 * first entry, and whether a number has a slice at all.  Then num[],
+	 * next[] and first[] are done with, and their memory becomes semi[],
+	 * label[] and ancestor[] (fresh pages cost more than one would think,
+	 * and this is the step where memory peaks).
 	 */
+	if ((haspred = hs_calloc(len / 8 + 1, 1)) == NULL)
+		goto out;
+	for (i = 1; i <= n; i++) {
+		if (first[i] != first[i + 1]) {
+			preds[first[i]] |= SLICE_START;
+			BIT_SET(haspred, i);
+		}
+	}
 	semi = num;
 	num = NULL;
 	label = next;
 	next = NULL;
-	if ((ancestor = hs_calloc(len, sizeof(uint32_t))) == NULL)
-		goto out;
-	for (i = 0; i <= n; i++)
+	ancestor = first;
+	first = NULL;
+	for (i = 0; i <= n; i++) {
 		semi[i] = label[i] = i;
+		ancestor[i] = 0;
+	}
 	lt.ancestor = ancestor;
 	lt.label = label;
 	lt.semi = semi;
-	/* Semi-dominators, exactly as Lengauer and Tarjan (and DevTools). */
+	/*
+	 * Semi-dominators, exactly as Lengauer and Tarjan (and DevTools).  The
+	 * slices are walked from the end, as numbers go down.
+	 */
+	p = npred;
 	for (w = n; w >= 2; w--) {
-		uint32_t p;
-
-		for (p = first[w]; p < first[w + 1]; p++) {
-			if (lt_eval(&lt, preds[p], &u) == -1)
-				goto out;
-			if (semi[u] < semi[w])
-				semi[w] = semi[u];
-		}
-		if (first[w] == first[w + 1])
+		if (!BIT_GET(haspred, w)) {
 			semi[w] = semi[1];	/* an orphan: held by the root */
+		} else {
+			do {
+				p--;
+				if (lt_eval(&lt, preds[p] & ~SLICE_START,
+				    &u) == -1)
+					goto out;
+				if (semi[u] < semi[w])
+					semi[w] = semi[u];
+			} while (!(preds[p] & SLICE_START));
+		}
 		ancestor[w] = parent[w];	/* link */
 	}
 	hs_free(preds);
 	preds = NULL;
-	hs_free(first);
-	first = NULL;
+	hs_free(haspred);
+	haspred = NULL;
 	hs_free(ancestor);
 	ancestor = NULL;
 	/*
@@ -576,21 +600,22 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 			x = dom[x];
 		dom[w] = x;
 	}
-	hs_free(semi);
-	semi = NULL;
 	hs_free(parent);
 	parent = NULL;
 
 	/* Retained sizes, summed up the tree in reverse DFS order. */
 	if ((ret = hs_alloc_array(len, sizeof(uint64_t))) == NULL)
 		goto out;
+	ret[0] = 0;
 	for (i = 1; i <= n; i++)
 		ret[i] = a->self[vertex[i]];
 	for (i = n; i > 1; i--)
 		ret[dom[i]] += ret[i];
-	if ((a->dom = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
-	    (a->retained = hs_alloc_array(N, sizeof(uint64_t))) == NULL)
+	/* Back to node ordinals; the dominators into semi[]'s memory. */
+	if ((a->retained = hs_alloc_array(N, sizeof(uint64_t))) == NULL)
 		goto out;
+	a->dom = semi;
+	semi = NULL;
 	for (i = 1; i <= n; i++) {
 		a->dom[vertex[i]] = vertex[dom[i]];
 		a->retained[vertex[i]] = ret[i];
@@ -609,6 +634,7 @@ out:
 	hs_free(ancestor);
 	hs_free(dom);
 	hs_free(ret);
+	hs_free(haspred);
 	hs_free(lt.stack);
 	return rc;
 }
@@ -799,6 +825,27 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 	return 0;
 }
 
+/*
+ * Each class's minimum distance, taken while the dominator tree is still
+ * being computed on the other core, so that the per-node distances can go
+ * before the dominator step's memory peaks.  Objects of size 0 are not
+ * counted, as in the rest of the class rows.
+ */
+static void
+class_distances(struct hs_analysis *a)
+{
+	uint32_t v, N = a->snap->node_count;
+
+	for (v = 0; v < N; v++) {
+		struct hs_class *c = &a->classes[a->node_class[v]];
+
+		if (a->self[v] != 0 && a->distance[v] < c->distance)
+			c->distance = a->distance[v];
+	}
+	hs_free(a->distance);
+	a->distance = NULL;
+}
+
 /* A step run on the second core; it reports failure (memory) by ret. */
 struct job {
 	struct hs_analysis	*a;
@@ -862,6 +909,8 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	int ret = -1;
 
 	memset(&w, 0, sizeof(w));
+	if (a->snap->node_count >= SLICE_START)
+		return hs_analysis_fail(a, "more than 2147483647 nodes");
 	if (progress)
 		progress(ctx, "dominators");
 	if (dom_state(a) == -1)
@@ -885,6 +934,7 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		progress(ctx, "classes");
 	if (hs_classify(a) == -1)
 		goto out;
+	class_distances(a);
 	ret = 0;
 out:
 	job_wait(&shallow);
