@@ -962,38 +962,65 @@ hs_analysis_new(const struct hs_snapshot *s,
 }
 
 /*
- * Whether the snapshot comes from a browser: it has DOM trees under the
+ * Which runtime wrote the snapshot.  A browser: it has DOM trees under the
  * root or, since Chromium no longer writes that node, native DOM nodes:
  * elements ("<div>") or a document.  (Node sets detachedness too, on its
- * own binding objects, so that tells nothing.)
+ * own binding objects, so that tells nothing.)  Deno: its global object,
+ * a "Window [JSGlobalObject]" outside a browser, holds "Deno".  Otherwise
+ * Node.
  */
 static int
-is_browser(const struct hs_snapshot *s)
+is_deno_global(const struct hs_snapshot *s, uint32_t v)
 {
-	uint32_t e, v;
+	uint32_t e;
 
-	for (e = s->first_edge[s->root]; e < s->first_edge[s->root + 1]; e++)
-		if (HS_NODE_KIND(s, s->edge_to[e]) == HS_NK_SYNTHETIC &&
-		    hs_snapshot_node_name_is(s, s->edge_to[e],
-		    "(Document DOM trees)"))
-			return 1;
-	for (v = 0; v < s->node_count; v++) {
+	if (!hs_snapshot_node_name_is(s, v, "Window [JSGlobalObject]"))
+		return 0;
+	for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
+		size_t len;
 		const char *p;
 
-		if (HS_NODE_KIND(s, v) != HS_NK_NATIVE)
+		if (HS_EDGE_KIND(s, e) != HS_EK_PROPERTY)
 			continue;
-		p = hs_snapshot_node_name(s, v);
-		if (p[0] == '<' || strncmp(p, "HTMLDocument", 12) == 0 ||
-		    strncmp(p, "Detached <", 10) == 0)
+		p = hs_snapshot_string(s, s->edge_name[e], &len);
+		if (p != NULL && len == 4 && memcmp(p, "Deno", 4) == 0)
 			return 1;
 	}
 	return 0;
 }
 
+static const char *
+runtime_of(const struct hs_snapshot *s)
+{
+	uint32_t e, v;
+	int deno = 0;
+
+	for (e = s->first_edge[s->root]; e < s->first_edge[s->root + 1]; e++)
+		if (HS_NODE_KIND(s, s->edge_to[e]) == HS_NK_SYNTHETIC &&
+		    hs_snapshot_node_name_is(s, s->edge_to[e],
+		    "(Document DOM trees)"))
+			return "browser";
+	for (v = 0; v < s->node_count; v++) {
+		enum hs_node_kind k = HS_NODE_KIND(s, v);
+		const char *p;
+
+		if (k == HS_NK_NATIVE) {
+			p = hs_snapshot_node_name(s, v);
+			if (p[0] == '<' || strncmp(p, "HTMLDocument", 12) == 0 ||
+			    strncmp(p, "Detached <", 10) == 0)
+				return "browser";
+		} else if (k == HS_NK_OBJECT && !deno) {
+			deno = is_deno_global(s, v);
+		}
+	}
+	return deno ? "deno" : "node";
+}
+
 int
 hs_analysis_run(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
-	a->is_browser = is_browser(a->snap);
+	a->runtime = runtime_of(a->snap);
+	a->is_browser = strcmp(a->runtime, "browser") == 0;
 	if (hs_analyze_graph(a, progress, ctx) == -1)
 		return -1;
 	return hs_aggregate(a, progress, ctx);

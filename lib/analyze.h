@@ -136,6 +136,7 @@ struct hs_analysis {
 	uint32_t	 max_id, max_js_id;
 	int		 has_user_roots;
 	int		 is_browser;
+	const char	*runtime;	/* "node", "deno" or "browser" */
 
 	char		 err[256];
 };

