@@ -41,6 +41,7 @@ hs_cli_init(const char *progname)
 	hs_progname = p ? p + 1 : progname;
 	signal(SIGPIPE, SIG_DFL);
 	hs_alloc_init_from_env();
+	hs_alloc_policy();
 }
 
 void

@@ -34,6 +34,8 @@ int	 hs_grow(void *arrayp, size_t *capp, size_t need, size_t elsize);
 /* Fault injection: fail the Nth allocation from now on (0 turns it off). */
 void	 hs_alloc_fail_at(unsigned long n);
 void	 hs_alloc_init_from_env(void);
+/* Process-wide allocator settings for the tools (see alloc.c). */
+void	 hs_alloc_policy(void);
 unsigned long hs_alloc_count(void);
 
 #endif
