@@ -445,7 +445,14 @@ test_refuses_truncated(void **state)
 	(void)state;
 	/* The compressed stream cut short. */
 	test_write_temp(path, sizeof(path), fx.out.data, fx.out.len / 2);
-	expect_refused(path, "truncated zstd frame");
+	{
+		char want[80];
+
+		/* Where: the end of the compressed bytes read. */
+		snprintf(want, sizeof(want), "byte %zu of the compressed "
+		    "input: truncated zstd frame", fx.out.len / 2);
+		expect_refused(path, want);
+	}
 	unlink(path);
 	/* Plain lines whose last line has no newline: a cut file. */
 	text = unzstd(fx.out.data, fx.out.len, &len);
