@@ -24,6 +24,13 @@ const char *hs_progname = "hs";
 static char tmp_path[PATH_MAX];
 static volatile sig_atomic_t tmp_active;
 
+/*
+ * Fault injection for tests, as HS_FAIL_ALLOC does for allocations:
+ * HS_FAIL_WRITE=N makes the Nth write of output, and every later one, fail
+ * with ENOSPC.
+ */
+static unsigned long write_calls, write_fail_at;
+
 static void
 on_signal(int sig)
 {
@@ -41,6 +48,8 @@ hs_cli_init(const char *progname)
 	hs_progname = p ? p + 1 : progname;
 	signal(SIGPIPE, SIG_DFL);
 	hs_alloc_init_from_env();
+	if (getenv("HS_FAIL_WRITE") != NULL)
+		write_fail_at = strtoul(getenv("HS_FAIL_WRITE"), NULL, 10);
 }
 
 void
@@ -206,7 +215,11 @@ hs_out_write(void *arg, const void *buf, size_t len)
 	if (o->failed)
 		return -1;
 	while (len > 0) {
-		n = write(o->fd, p, len);
+		if (write_fail_at != 0 && ++write_calls >= write_fail_at) {
+			n = -1;
+			errno = ENOSPC;
+		} else
+			n = write(o->fd, p, len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
