@@ -31,6 +31,21 @@ static volatile sig_atomic_t tmp_active;
  */
 static unsigned long write_calls, write_fail_at;
 
+/* Whether hs_check_stdout() has reported a write error already. */
+static int stdout_reported;
+
+/*
+ * At exit, whatever the path (--help, --version, an early return), what
+ * is left in stdout's buffer is written and a failure is reported: a full
+ * disk or a closed stdout is never silent.
+ */
+static void
+check_stdout_at_exit(void)
+{
+	if (!stdout_reported && hs_check_stdout() == -1)
+		_exit(HS_EXIT_TROUBLE);
+}
+
 static void
 on_signal(int sig)
 {
@@ -47,6 +62,7 @@ hs_cli_init(const char *progname)
 
 	hs_progname = p ? p + 1 : progname;
 	signal(SIGPIPE, SIG_DFL);
+	atexit(check_stdout_at_exit);
 	hs_alloc_init_from_env();
 	if (getenv("HS_FAIL_WRITE") != NULL)
 		write_fail_at = strtoul(getenv("HS_FAIL_WRITE"), NULL, 10);
@@ -301,8 +317,10 @@ hs_check_stdout(void)
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		if (errno == EPIPE)
 			return 0;
-		fprintf(stderr, "%s: (stdout): write error: %s\n",
-		    hs_progname, strerror(errno));
+		if (!stdout_reported)
+			fprintf(stderr, "%s: (stdout): write error: %s\n",
+			    hs_progname, strerror(errno));
+		stdout_reported = 1;
 		return -1;
 	}
 	return 0;
