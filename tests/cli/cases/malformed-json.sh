@@ -17,10 +17,13 @@ try() {
 	rm -f out/x
 }
 
-# snap NAME SED: tiny.heapsnapshot edited by SED, summarized
+# edited NAME TOOL FROM TO SED: FROM edited by SED into TO, given to TOOL
+edited() {
+	sed "$5" "$3" >"$4"
+	try "$1" "$2" "$4"
+}
 snap() {
-	sed "$2" tiny.heapsnapshot >in.heapsnapshot
-	try "snapshot, $1" hs-summarize in.heapsnapshot
+	edited "snapshot, $1" hs-summarize tiny.heapsnapshot in.heapsnapshot "$2"
 }
 snap "number with exponent" 's/"nodes":\[9,0,1/"nodes":[9,0,1e3/'
 snap "negative number" 's/"nodes":\[9,0,1/"nodes":[9,0,-1/'
@@ -43,12 +46,11 @@ snap "key without value" 's/"edge_count":2/"edge_count":/'
 { printf '{"snapshot":'; head -c 200000 /dev/zero | tr '\0' '['; } >in.heapsnapshot
 try "snapshot, 200000 nested arrays" hs-summarize in.heapsnapshot
 
-# sum NAME SED: a summary's plain lines edited by SED, reported
+# a summary's plain lines, edited, to hs-report
 hs-summarize -q -o good.hss tiny.heapsnapshot || exit 1
 zstd -dcq good.hss >good.jsonl
 sum() {
-	sed "$2" good.jsonl >in.jsonl
-	try "summary, $1" hs-report in.jsonl
+	edited "summary, $1" hs-report good.jsonl in.jsonl "$2"
 }
 sum "number with exponent" '/"class","key":",Foo"/s/"count":1,/"count":1e0,/'
 sum "negative count" '/"class","key":",Foo"/s/"count":1,/"count":-1,/'
