@@ -59,7 +59,7 @@ tests/unit/test_%: tests/unit/test_%.c lib/libhs.a tests/unit/testutil.h
 
 # libFuzzer targets, built with clang into tests/fuzz/build/ (apart from the
 # normal objects) and run by tests/fuzz/run.sh; crashes go to
-# tests/fuzz/crashes/.
+# tests/fuzz/regress/TARGET/, replayed by make check.
 FUZZ_SECONDS ?= 60
 FUZZ_MAX_LEN ?= 65536
 FUZZ_CC ?= clang
@@ -70,8 +70,11 @@ FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DHS_VERSION='"$(VERSION)"' -DHS_DATADIR='"$(DATADIR)"' \
 	-O1 -g $(WARN) $(PKG_CFLAGS) -Ilib
 FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(FUZZ_DIR)/lib/%.o)
-FUZZ_BIN = $(FUZZ_DIR)/fuzz_snapshot $(FUZZ_DIR)/fuzz_summary \
-	$(FUZZ_DIR)/fuzz_json
+FUZZ_TARGETS = fuzz_snapshot fuzz_summary fuzz_json fuzz_rules
+FUZZ_BIN = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
+# The same targets built with $(CC) and a plain main() (tests/fuzz/replay.c),
+# so that make check replays tests/fuzz/regress/TARGET/* without clang.
+REPLAY_BIN = $(FUZZ_TARGETS:%=tests/fuzz/%.replay)
 
 fuzz:
 	@mkdir -p $(FUZZ_DIR); \
@@ -94,6 +97,10 @@ $(FUZZ_DIR)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
 
+tests/fuzz/%.replay: tests/fuzz/%.c tests/fuzz/replay.c lib/libhs.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
+	    lib/libhs.a $(LIBS)
+
 .PHONY: fuzz
 .SECONDARY: $(FUZZ_LIB_OBJ)
 
@@ -101,9 +108,10 @@ deps:
 	@sh tests/deps.sh
 
 # Every suite runs, so one log shows every failure; check fails if any did.
-check: deps all $(UNIT_BIN)
+check: deps all $(UNIT_BIN) $(REPLAY_BIN)
 	@st=0; \
 	sh tests/run-unit.sh $(UNIT_BIN) || st=1; \
+	sh tests/fuzz/replay.sh $(FUZZ_TARGETS) || st=1; \
 	sh tests/cli/run.sh || st=1; \
 	sh tests/lint-man.sh $(MANPAGES) || st=1; \
 	exit $$st
@@ -123,7 +131,7 @@ install: all
 	cp -R share/hs/. $(DESTDIR)$(DATADIR)
 
 clean:
-	rm -f $(TOOLS) lib/*.o cmd/*.o lib/libhs.a $(UNIT_BIN)
+	rm -f $(TOOLS) lib/*.o cmd/*.o lib/libhs.a $(UNIT_BIN) $(REPLAY_BIN)
 	rm -rf tests/out tests/fuzz/build
 
 .PHONY: all check deps demo bench install clean

@@ -24,6 +24,28 @@ const char *hs_progname = "hs";
 static char tmp_path[PATH_MAX];
 static volatile sig_atomic_t tmp_active;
 
+/*
+ * Fault injection for tests, as HS_FAIL_ALLOC does for allocations:
+ * HS_FAIL_WRITE=N makes the Nth write of output, and every later one, fail
+ * with ENOSPC.
+ */
+static unsigned long write_calls, write_fail_at;
+
+/* Whether hs_check_stdout() has reported a write error already. */
+static int stdout_reported;
+
+/*
+ * At exit, whatever the path (--help, --version, an early return), what
+ * is left in stdout's buffer is written and a failure is reported: a full
+ * disk or a closed stdout is never silent.
+ */
+static void
+check_stdout_at_exit(void)
+{
+	if (!stdout_reported && hs_check_stdout() == -1)
+		_exit(HS_EXIT_TROUBLE);
+}
+
 static void
 on_signal(int sig)
 {
@@ -40,8 +62,11 @@ hs_cli_init(const char *progname)
 
 	hs_progname = p ? p + 1 : progname;
 	signal(SIGPIPE, SIG_DFL);
+	atexit(check_stdout_at_exit);
 	hs_alloc_init_from_env();
 	hs_alloc_policy();
+	if (getenv("HS_FAIL_WRITE") != NULL)
+		write_fail_at = strtoul(getenv("HS_FAIL_WRITE"), NULL, 10);
 }
 
 void
@@ -207,7 +232,11 @@ hs_out_write(void *arg, const void *buf, size_t len)
 	if (o->failed)
 		return -1;
 	while (len > 0) {
-		n = write(o->fd, p, len);
+		if (write_fail_at != 0 && ++write_calls >= write_fail_at) {
+			n = -1;
+			errno = ENOSPC;
+		} else
+			n = write(o->fd, p, len);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
@@ -289,8 +318,10 @@ hs_check_stdout(void)
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		if (errno == EPIPE)
 			return 0;
-		fprintf(stderr, "%s: (stdout): write error: %s\n",
-		    hs_progname, strerror(errno));
+		if (!stdout_reported)
+			fprintf(stderr, "%s: (stdout): write error: %s\n",
+			    hs_progname, strerror(errno));
+		stdout_reported = 1;
 		return -1;
 	}
 	return 0;

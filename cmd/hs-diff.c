@@ -69,8 +69,12 @@ load_default(struct hs_rules *r, const char *name, int is_patterns)
 	hs_datadir(dir, sizeof(dir));
 	snprintf(path, sizeof(path), "%s/rules/%s", dir, name);
 	if ((is_patterns ? hs_rules_load_patterns(r, path) :
-	    hs_rules_load_suppress(r, path)) == -1)
+	    hs_rules_load_suppress(r, path)) == -1) {
+		/* A broken installation is worth a warning; no memory is not. */
+		if (strstr(hs_rules_error(r), "out of memory") != NULL)
+			hs_errx("%s", hs_rules_error(r));
 		hs_warnx("%s; going on without it", hs_rules_error(r));
+	}
 }
 
 static struct hs_summary *

@@ -76,7 +76,13 @@ hs_lines_read(const char *path, const char *what, const char *snapshot_hint,
 		off += len;
 	}
 	if (r == -1) {
-		snprintf(err, errlen, "%s", hs_input_error(in));
+		if (hs_input_compressed(in))
+			snprintf(err, errlen, "byte %" PRIu64 " of the "
+			    "compressed input: %s", hs_input_error_offset(in),
+			    hs_input_error(in));
+		else
+			snprintf(err, errlen, "byte %" PRIu64 ": %s", off,
+			    hs_input_error(in));
 		goto out;
 	}
 	if (line.len > 0) {

@@ -23,7 +23,7 @@ void
 hs_rec_raw(struct hs_records *w, const char *s)
 {
 	if (!w->failed && hs_buf_adds(&w->line, s) == -1)
-		w->failed = 1;
+		w->failed = HS_REC_NO_MEMORY;
 }
 
 void
@@ -31,7 +31,7 @@ hs_rec_begin(struct hs_records *w, const char *type)
 {
 	hs_buf_reset(&w->line);
 	if (hs_buf_printf(&w->line, "{\"type\":\"%s\"", type) == -1)
-		w->failed = 1;
+		w->failed = HS_REC_NO_MEMORY;
 }
 
 void
@@ -43,7 +43,7 @@ hs_rec_end(struct hs_records *w)
 	if (w->z == NULL ? w->fn(w->sink, w->line.data, w->line.len) == -1 :
 	    hs_zenc_write(w->z, w->line.data, w->line.len, w->fn,
 	    w->sink) == -1)
-		w->failed = 1;
+		w->failed = HS_REC_SINK_FAILED;
 	hs_buf_reset(&w->line);
 }
 
@@ -54,7 +54,7 @@ hs_rec_str(struct hs_records *w, const char *key, const char *s)
 		return;
 	if (hs_buf_printf(&w->line, ",\"%s\":", key) == -1 ||
 	    hs_json_quote(&w->line, s, strlen(s)) == -1)
-		w->failed = 1;
+		w->failed = HS_REC_NO_MEMORY;
 }
 
 void
@@ -62,7 +62,7 @@ hs_rec_u64(struct hs_records *w, const char *key, uint64_t v)
 {
 	if (!w->failed &&
 	    hs_buf_printf(&w->line, ",\"%s\":%" PRIu64, key, v) == -1)
-		w->failed = 1;
+		w->failed = HS_REC_NO_MEMORY;
 }
 
 void
@@ -70,7 +70,7 @@ hs_rec_i64(struct hs_records *w, const char *key, int64_t v)
 {
 	if (!w->failed &&
 	    hs_buf_printf(&w->line, ",\"%s\":%" PRId64, key, v) == -1)
-		w->failed = 1;
+		w->failed = HS_REC_NO_MEMORY;
 }
 
 void
@@ -78,7 +78,7 @@ hs_rec_bool(struct hs_records *w, const char *key, int v)
 {
 	if (!w->failed && hs_buf_printf(&w->line, ",\"%s\":%s", key,
 	    v ? "true" : "false") == -1)
-		w->failed = 1;
+		w->failed = HS_REC_NO_MEMORY;
 }
 
 void
@@ -95,7 +95,7 @@ hs_rec_num(struct hs_records *w, const char *key, double v)
 		tmp[--n] = '\0';
 	if (!w->failed &&
 	    hs_buf_printf(&w->line, ",\"%s\":%s", key, tmp) == -1)
-		w->failed = 1;
+		w->failed = HS_REC_NO_MEMORY;
 }
 
 int
@@ -105,8 +105,11 @@ hs_rec_close(struct hs_records *w, char *err, size_t errlen)
 
 	if (!w->failed && w->z != NULL && hs_zenc_end(w->z, w->fn,
 	    w->sink) == -1)
-		w->failed = 1;
-	if (w->failed) {
+		w->failed = HS_REC_SINK_FAILED;
+	if (w->failed == HS_REC_NO_MEMORY) {
+		snprintf(err, errlen, "out of memory");
+		ret = -1;
+	} else if (w->failed) {
 		snprintf(err, errlen, "%s", w->z != NULL &&
 		    hs_zenc_error(w->z)[0] ? hs_zenc_error(w->z) : "");
 		ret = -1;

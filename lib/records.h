@@ -28,7 +28,9 @@ struct hs_records {
 	hs_write_fn	 fn;
 	void		*sink;
 	struct hs_buf	 line;		/* the record being built */
-	int		 failed;
+	int		 failed;	/* one of: */
+#define HS_REC_NO_MEMORY	1	/* building a line */
+#define HS_REC_SINK_FAILED	2	/* the sink or the encoder */
 };
 
 /* level: a zstd level (0: the default, 3), or -1 for plain output. */

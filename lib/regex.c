@@ -17,6 +17,7 @@ struct hs_regex {
 	pcre2_match_data	*md;
 	pcre2_match_context	*mctx;
 	pcre2_jit_stack		*jit_stack;
+	int			 failed;	/* a match hit a limit */
 };
 
 struct hs_regex *
@@ -65,13 +66,23 @@ hs_regex_match(struct hs_regex *re, const char *s, size_t len)
 {
 	int rc;
 
+	/* Once a limit was hit, the run is over: don't spend it again. */
+	if (re->failed)
+		return -1;
 	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md,
 	    re->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
+	re->failed = 1;
 	return -1;
+}
+
+int
+hs_regex_failed(const struct hs_regex *re)
+{
+	return re != NULL && re->failed;
 }
 
 void

@@ -22,8 +22,14 @@ struct hs_regex;
 /* Returns NULL with a message (naming the offset in the pattern) in err. */
 struct hs_regex	*hs_regex_new(const char *pattern, int flags, char *err,
 		    size_t errlen);
-/* 1 on a match, 0 on none, -1 when a limit was hit or memory ran out. */
+/*
+ * 1 on a match, 0 on none, -1 when a limit was hit or memory ran out; after
+ * that, every call returns -1 at once, so that a pathological pattern
+ * costs one match's limits in all, not one per subject.
+ */
 int		 hs_regex_match(struct hs_regex *, const char *s, size_t len);
+/* Whether a match has returned -1 (NULL: no). */
+int		 hs_regex_failed(const struct hs_regex *);
 void		 hs_regex_free(struct hs_regex *);
 
 #endif

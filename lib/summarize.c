@@ -6,6 +6,7 @@
 
 #include "analyze.h"
 #include "input.h"
+#include "regex.h"
 #include "snapshot.h"
 #include "summarize.h"
 
@@ -105,6 +106,12 @@ hs_summarize(const char *path, struct hs_summarize_options *o,
 	}
 	if (hs_analysis_run(a, phase, &pc) == -1) {
 		snprintf(err, errlen, "%s", hs_analysis_error(a));
+		goto out;
+	}
+	/* Undecided names were redacted, but the pattern is at fault. */
+	if (hs_regex_failed(o->analysis.redact)) {
+		snprintf(err, errlen, "the redaction pattern hit a match limit "
+		    "or ran out of memory");
 		goto out;
 	}
 	phase(&pc, "writing");

@@ -33,6 +33,7 @@ need libcmocka-dev	lib cmocka libcmocka-dev
 need mandoc	command -v mandoc
 need jq		command -v jq
 need libxml2-utils	command -v xmllint
+need time	test -x /usr/bin/time
 
 if [ -n "$missing" ]; then
 	if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

@@ -2,21 +2,23 @@
 # Seeds a corpus per fuzz target and runs each for FUZZ_SECONDS seconds.
 # Called by "make fuzz" after the targets are built into tests/fuzz/build/.
 # Prints, per target, the executions libFuzzer reports and whether it
-# found a crash; crashing inputs are kept in tests/fuzz/crashes/.  Exits 1
+# found a crash; a crashing input is saved in tests/fuzz/regress/TARGET/,
+# where make check replays it from then on (tests/fuzz/replay.sh).  Exits 1
 # when any target found one.
 set -u
 
 seconds=${FUZZ_SECONDS:-60}
 max_len=${FUZZ_MAX_LEN:-65536}
 build=tests/fuzz/build
-crashes=tests/fuzz/crashes
+regress=tests/fuzz/regress
 data=tests/cli/cases/data
 snap=testdata/snapshots/empty-node18.heapsnapshot.zst
-targets="fuzz_snapshot fuzz_summary fuzz_json"
+targets="fuzz_snapshot fuzz_summary fuzz_json fuzz_rules"
 
-mkdir -p "$crashes" || exit 2
+# Every target's corpus starts with its regression inputs.
 for t in $targets; do
-	mkdir -p "$build/corpus-$t" || exit 2
+	mkdir -p "$build/corpus-$t" "$regress/$t" || exit 2
+	cp "$regress/$t"/* "$build/corpus-$t"/ 2>/dev/null
 done
 
 # Snapshots: the small test snapshots and a few prefixes of a real one.
@@ -56,13 +58,19 @@ head -n 3 "$build/corpus-fuzz_summary/tiny.jsonl" | sed -n 1p > "$c/s1.json"
 head -n 3 "$build/corpus-fuzz_summary/tiny.jsonl" | sed -n 2p > "$c/s2.json"
 head -n 3 "$build/corpus-fuzz_summary/tiny.jsonl" | sed -n 3p > "$c/s3.json"
 
+# Rules: hs's own files (the first byte picks the parser, as in
+# fuzz_rules.c: even for suppressions, odd for patterns).
+c=$build/corpus-fuzz_rules
+{ printf '\001'; cat share/hs/rules/patterns.conf; } >"$c/patterns.conf"
+{ printf '\000'; cat share/hs/rules/suppress-node.conf; } >"$c/suppress.conf"
+
 st=0
 for t in $targets; do
 	log=$build/$t.log
 	echo "fuzz: $t: running for $seconds s (max_len $max_len)"
 	"$build/$t" -max_len="$max_len" -max_total_time="$seconds" \
 	    -timeout=25 -rss_limit_mb=2048 -print_final_stats=1 \
-	    -artifact_prefix="$crashes/$t-" "$build/corpus-$t" \
+	    -artifact_prefix="$regress/$t/" "$build/corpus-$t" \
 	    > "$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\1 runs in \2 s/p' "$log" | tail -n 1)

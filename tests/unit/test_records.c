@@ -100,6 +100,39 @@ test_sink_failure(void **state)
 	assert_string_equal(err, "");
 }
 
+/*
+ * Memory running out while a line is built: close says so (the tools
+ * print nothing else), for each allocation in turn.
+ */
+static void
+test_out_of_memory(void **state)
+{
+	struct hs_buf out = { 0 };
+	struct hs_records w;
+	unsigned long n;
+	char err[100];
+
+	(void)state;
+	/* A first pass sizes the sink's buffer: it never allocates again. */
+	assert_int_equal(hs_rec_open(&w, -1, to_buf, &out), 0);
+	write_two(&w);
+	assert_int_equal(hs_rec_close(&w, err, sizeof(err)), 0);
+	hs_buf_reset(&out);
+	for (n = 1;; n++) {
+		assert_int_equal(hs_rec_open(&w, -1, to_buf, &out), 0);
+		hs_alloc_fail_at(n);
+		write_two(&w);
+		hs_alloc_fail_at(0);
+		if (hs_rec_close(&w, err, sizeof(err)) == 0)
+			break;
+		assert_string_equal(err, "out of memory");
+		hs_buf_reset(&out);
+	}
+	assert_true(n > 1);
+	assert_int_equal(out.len, strlen(want));
+	hs_buf_free(&out);
+}
+
 int
 main(void)
 {
@@ -107,6 +140,7 @@ main(void)
 		cmocka_unit_test(test_plain),
 		cmocka_unit_test(test_compressed),
 		cmocka_unit_test(test_sink_failure),
+		cmocka_unit_test(test_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

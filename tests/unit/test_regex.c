@@ -119,6 +119,38 @@ test_pathological(void **state)
 	assert_true(now() - t0 < 2.0);
 }
 
+/*
+ * A match that hits a limit makes the pattern fail for good: later calls
+ * return -1 at once (a run over millions of names would otherwise pay the
+ * limit for each), and hs_regex_failed() says so.
+ */
+static void
+test_failed_sticks(void **state)
+{
+	static const char subject[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!";
+	struct hs_regex *re;
+	char err[256];
+	double t0;
+	int i;
+
+	(void)state;
+	assert_non_null(re = hs_regex_new("(\\w+)*\\d$", 0, err,
+	    sizeof(err)));
+	assert_false(hs_regex_failed(re));
+	assert_false(hs_regex_failed(NULL));
+	assert_int_equal(hs_regex_match(re, "ab1", 3), 1);
+	assert_int_equal(hs_regex_match(re, subject, sizeof(subject) - 1),
+	    -1);
+	assert_true(hs_regex_failed(re));
+	t0 = now();
+	for (i = 0; i < 100000; i++)
+		assert_int_equal(hs_regex_match(re, subject,
+		    sizeof(subject) - 1), -1);
+	assert_int_equal(hs_regex_match(re, "ab1", 3), -1);
+	assert_true(now() - t0 < 0.5);
+	hs_regex_free(re);
+}
+
 int
 main(void)
 {
@@ -127,6 +159,7 @@ main(void)
 		cmocka_unit_test(test_length_not_nul),
 		cmocka_unit_test(test_bad_pattern),
 		cmocka_unit_test(test_pathological),
+		cmocka_unit_test(test_failed_sticks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -445,7 +445,14 @@ test_refuses_truncated(void **state)
 	(void)state;
 	/* The compressed stream cut short. */
 	test_write_temp(path, sizeof(path), fx.out.data, fx.out.len / 2);
-	expect_refused(path, "truncated zstd frame");
+	{
+		char want[80];
+
+		/* Where: the end of the compressed bytes read. */
+		snprintf(want, sizeof(want), "byte %zu of the compressed "
+		    "input: truncated zstd frame", fx.out.len / 2);
+		expect_refused(path, want);
+	}
 	unlink(path);
 	/* Plain lines whose last line has no newline: a cut file. */
 	text = unzstd(fx.out.data, fx.out.len, &len);
@@ -502,6 +509,77 @@ test_missing_file(void **state)
 	expect_refused("/nonexistent/dir/x.hss", "No such file or directory");
 }
 
+/* The line of text that starts with start (and its newline), or fails. */
+static const char *
+line_with(const char *text, const char *start, size_t *lenp)
+{
+	const char *p = text, *nl;
+
+	for (; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		if (strncmp(p, start, strlen(start)) == 0) {
+			*lenp = (size_t)(nl - p) + 1;
+			return p;
+		}
+	}
+	fail_msg("no line starts with %s", start);
+	return NULL;
+}
+
+/*
+ * Memory running out at each allocation in turn while a summary's header,
+ * a class and its ids are read (the ids record as hs-summarize lays it
+ * out, and, with a space after "{", through the general JSON path): the
+ * message is "out of memory", never that the record is bad.
+ */
+static void
+test_out_of_memory(void **state)
+{
+	size_t len, hlen, clen, ilen, klen, n;
+	char *text = unzstd(fx.out.data, fx.out.len, &len), *small, *key;
+	const char *h, *c, *ids;
+	char path[128], err[256], want[HS_NAME_MAX + 80];
+	int layout;
+
+	(void)state;
+	h = line_with(text, "{\"type\":\"header\"", &hlen);
+	ids = line_with(text, "{\"type\":\"ids\",\"key\":\"", &ilen);
+	key = strchr(ids + 20, '"') + 1;
+	klen = (size_t)(strchr(key, '"') - key);
+	snprintf(want, sizeof(want), "{\"type\":\"class\",\"key\":\"%.*s\"",
+	    (int)klen, key);
+	c = line_with(text, want, &clen);
+	assert_non_null(small = malloc(hlen + clen + ilen + 1));
+	for (layout = 0; layout < 2; layout++) {
+		memcpy(small, h, hlen);
+		memcpy(small + hlen, c, clen);
+		memcpy(small + hlen + clen, "{ ", layout + 1);
+		memcpy(small + hlen + clen + layout + 1, ids + 1, ilen - 1);
+		test_write_temp(path, sizeof(path), small,
+		    hlen + clen + ilen + layout);
+		for (n = 1;; n++) {
+			struct hs_summary *sum;
+
+			hs_alloc_fail_at(n);
+			sum = hs_summary_read(path, err, sizeof(err));
+			hs_alloc_fail_at(0);
+			if (sum != NULL) {
+				assert_int_equal(sum->class_count, 1);
+				assert_true(sum->classes[0].id_count > 0);
+				hs_summary_free(sum);
+				break;
+			}
+			if (strstr(err, "out of memory") == NULL)
+				fail_msg("allocation %zu: \"%s\"", n, err);
+		}
+		assert_true(n > 10);
+		unlink(path);
+	}
+	free(small);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -517,6 +595,7 @@ main(void)
 		cmocka_unit_test(test_refuses_truncated),
 		cmocka_unit_test(test_refuses_heap_snapshot),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

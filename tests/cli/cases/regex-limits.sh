@@ -1,0 +1,31 @@
+# a pathological PCRE2 pattern (catastrophic backtracking on long names of
+# a real snapshot) in --redact, --include, --exclude and a --suppress file:
+# each run fails within seconds with one clear line, exit 2, and no output
+# file; a limit hit while redacting is no reason to write a summary
+. tests/cli/lib.sh
+need timeout
+cd "$TMP" || exit 1
+cp "$OLDPWD/$(snap mixed-node22)" in.heapsnapshot.zst || exit 1
+mkdir out
+hs-summarize -q -o a.hss in.heapsnapshot.zst || exit 1
+hs-diff -q -o d.hsd a.hss a.hss
+bad='(\w+)*\d$'
+printf '%s\n' "$bad" >suppress.conf
+
+# try ARGS...: the tool with -o out/x and at most 20 s; exit status,
+# whether it took under 5 s, what is left in out/
+try() {
+	start=$(date +%s)
+	timeout 20 "$@" -o out/x >/dev/null
+	st=$?
+	[ $(($(date +%s) - start)) -lt 5 ] && t="under 5 s" || t="slow"
+	echo "$1 $2: exit $st, $t, left: $(ls -A out)"
+	rm -f out/x
+}
+try hs-summarize --redact "$bad" in.heapsnapshot.zst
+try hs-report --include "$bad" a.hss
+try hs-report --exclude "$bad" a.hss
+try hs-report --include "$bad" d.hsd
+try hs-diff --include "$bad" a.hss a.hss
+try hs-diff --exclude "$bad" a.hss a.hss
+try hs-diff --suppress suppress.conf a.hss a.hss
