@@ -37,7 +37,7 @@ LIBS = $(PKG_LIBS) -lpthread -lm
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 CLI_OBJ = cmd/cli.o
-TOOLS = hs-summarize hs-report hs-diff hs-junit
+TOOLS = hs-summarize hs-report hs-diff hs-junit hs-trend
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 MANPAGES = $(wildcard man/*.1 man/*.5)

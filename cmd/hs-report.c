@@ -17,6 +17,7 @@
 #include "regex.h"
 #include "report.h"
 #include "summary.h"
+#include "trend.h"
 
 static const char usage_text[] =
 "usage: hs-report [--format text|json|markdown|html|csv|tsv|webhook]\n"
@@ -30,10 +31,10 @@ usage(int status)
 	fputs(usage_text, status == 0 ? stdout : stderr);
 	if (status == 0)
 		fputs("\n"
-"Reads a summary made by hs-summarize, or a diff made by hs-diff -o\n"
-"(standard input when no file or - is given), and shows its classes:\n"
-"a summary's largest retained size first, a diff's leak verdict and its\n"
-"top offenders.\n"
+"Reads a summary made by hs-summarize, a diff made by hs-diff -o or a\n"
+"trend made by hs-trend (standard input when no file or - is given), and\n"
+"shows its classes: a summary's largest retained size first, a diff's\n"
+"leak verdict and its top offenders, a trend's patterns and charts.\n"
 "\n"
 "  --format f       text (default), markdown, tsv, csv or json;\n"
 "                   html and webhook for diffs only\n"
@@ -98,28 +99,38 @@ rewindable_stdin(void)
 	fclose(tmp);
 }
 
-/* Reads input: a summary, or (*diff set) a diff.  Errors end the run. */
+/*
+ * Reads input: a summary, or (*diff or *trend set) a diff or a trend.
+ * Errors end the run.
+ */
 static struct hs_summary *
-read_input(const char *input, struct hs_diff **diff)
+read_input(const char *input, struct hs_diff **diff, struct hs_trend **trend)
 {
 	struct hs_summary *sum;
 	char err[512];
 	off_t at = 0;
+	int is_trend;
 
 	*diff = NULL;
+	*trend = NULL;
 	if (strcmp(input, "-") == 0) {
 		rewindable_stdin();
 		at = lseek(STDIN_FILENO, 0, SEEK_CUR);
 	}
 	if ((sum = hs_summary_read(input, err, sizeof(err))) == NULL)
 		hs_errx("%s: %s", hs_display_name(input), err);
-	if (strcmp(hs_summary_kind(sum), HS_DIFF_FORMAT) != 0)
+	is_trend = strcmp(hs_summary_kind(sum), HS_TREND_FORMAT) == 0;
+	if (!is_trend && strcmp(hs_summary_kind(sum), HS_DIFF_FORMAT) != 0)
 		return sum;
 	hs_summary_free(sum);
 	if (strcmp(input, "-") == 0 && lseek(STDIN_FILENO, at, SEEK_SET) ==
 	    -1)
 		hs_errx("(stdin): %s", strerror(errno));
-	if ((*diff = hs_diff_read(input, err, sizeof(err))) == NULL)
+	if (is_trend && (*trend = hs_trend_read(input, err, sizeof(err))) ==
+	    NULL)
+		hs_errx("%s: %s", hs_display_name(input), err);
+	if (!is_trend && (*diff = hs_diff_read(input, err, sizeof(err))) ==
+	    NULL)
 		hs_errx("%s: %s", hs_display_name(input), err);
 	return NULL;
 }
@@ -157,6 +168,7 @@ main(int argc, char *argv[])
 	struct hs_report_options o;
 	struct hs_summary *sum;
 	struct hs_diff *diff;
+	struct hs_trend *trend;
 	struct hs_out *out;
 	const char *input = "-", *output = NULL;
 	char err[512];
@@ -215,12 +227,13 @@ main(int argc, char *argv[])
 		input = argv[0];
 	terminal(output, &o);
 
-	sum = read_input(input, &diff);
+	sum = read_input(input, &diff, &trend);
 	if ((out = hs_out_open(output, 0)) == NULL)
 		status = HS_EXIT_TROUBLE;
-	else if ((diff != NULL ? hs_report_diff(diff, &o, hs_out_write, out,
-	    err, sizeof(err)) : hs_report(sum, &o, hs_out_write, out, err,
-	    sizeof(err))) == -1) {
+	else if ((trend != NULL ? hs_report_trend(trend, &o, hs_out_write,
+	    out, err, sizeof(err)) : diff != NULL ? hs_report_diff(diff, &o,
+	    hs_out_write, out, err, sizeof(err)) : hs_report(sum, &o,
+	    hs_out_write, out, err, sizeof(err))) == -1) {
 		if (err[0] != '\0')
 			hs_warnx("%s: %s", hs_display_name(input), err);
 		hs_out_abort(out);
@@ -229,6 +242,7 @@ main(int argc, char *argv[])
 		status = HS_EXIT_TROUBLE;
 	hs_summary_free(sum);
 	hs_diff_free(diff);
+	hs_trend_free(trend);
 	hs_regex_free(o.include);
 	hs_regex_free(o.exclude);
 	if (hs_check_stdout() == -1)

@@ -264,6 +264,20 @@ hdr_u64(const struct hs_jv *h, const char *key)
 	return hs_jv_get_int(h, key, 0, INT64_MAX, &v) == 0 ? (uint64_t)v : 0;
 }
 
+/*
+ * V8 numbers its own objects with odd ids that only grow; the embedder's
+ * objects (Node's bindings, say) get even ids that can be addresses.  So
+ * "ids go down" is judged on the odd ones.
+ */
+static uint64_t
+max_js_id(const struct hs_summary *s)
+{
+	const struct hs_jv *h = s->header;
+
+	return hs_jv_get(h, "max_js_object_id") != NULL ?
+	    hdr_u64(h, "max_js_object_id") : hdr_u64(h, "max_object_id");
+}
+
 static int
 input_from(struct hs_diff_input *in, const struct hs_summary *s)
 {
@@ -278,13 +292,7 @@ input_from(struct hs_diff_input *in, const struct hs_summary *s)
 	in->total_size = hdr_u64(h, "total_size");
 	in->node_count = hdr_u64(h, "node_count");
 	in->max_object_id = hdr_u64(h, "max_object_id");
-	/*
-	 * V8 numbers its own objects with odd ids that only grow; the
-	 * embedder's objects (Node's bindings, say) get even ids that can be
-	 * addresses.  So "ids go down" is judged on the odd ones.
-	 */
-	in->max_js_object_id = hs_jv_get(h, "max_js_object_id") != NULL ?
-	    hdr_u64(h, "max_js_object_id") : in->max_object_id;
+	in->max_js_object_id = max_js_id(s);
 	in->has_ids = s->has_ids;
 	return ok ? 0 : -1;
 }
@@ -498,17 +506,11 @@ sampled(uint32_t id)
 	return (id & 15) == 1;
 }
 
-/*
- * Whether the ids can be compared, that is whether the summaries can come
- * from one process.  Sets d->ids_skipped when not.
- */
-static int
-check_process(struct hs_diff *d, struct hs_summary *const *sums, int n)
+int
+hs_diff_same_process(struct hs_summary *const *sums, int n, const char **whyp)
 {
 	struct idset sample_set, *set = &sample_set;
-	const struct hs_diff_input *a = &d->inputs[HS_D_OLD],
-	    *b = &d->inputs[HS_D_NEW];
-	const char *why = NULL;
+	const char *why = NULL, *sa, *sb;
 	uint64_t common = 0, same = 0;
 	size_t i, j, k;
 	int m;
@@ -519,21 +521,21 @@ check_process(struct hs_diff *d, struct hs_summary *const *sums, int n)
 			    "--no-ids)";
 			break;
 		}
-	if (why == NULL && a->session != NULL && b->session != NULL &&
-	    strcmp(a->session, b->session) != 0)
+	sa = hs_jv_get_str(sums[0]->header, "session");
+	sb = hs_jv_get_str(sums[n - 1]->header, "session");
+	if (why == NULL && sa != NULL && sb != NULL && strcmp(sa, sb) != 0)
 		why = "the summaries name different sessions";
-	if (why == NULL && (b->max_js_object_id < a->max_js_object_id ||
-	    (n == 3 && (d->inputs[HS_D_MID].max_js_object_id <
-	    a->max_js_object_id || b->max_js_object_id <
-	    d->inputs[HS_D_MID].max_js_object_id))))
-		why = "object ids go down from one summary to the next";
+	for (m = 1; why == NULL && m < n; m++)
+		if (max_js_id(sums[m]) < max_js_id(sums[m - 1]))
+			why = "object ids go down from one summary to the "
+			    "next";
 	if (why == NULL) {
 		/*
 		 * In one process an id always names the same object: a
 		 * sample of the ids (the same ids in both) is enough to tell.
 		 */
 		if (idset_build(set, sums[0], sampled) == -1)
-			return oom(d);
+			return -1;
 		for (i = 0; i < sums[n - 1]->class_count; i++) {
 			const struct hs_summary_class *c =
 			    &sums[n - 1]->classes[i];
@@ -562,6 +564,21 @@ check_process(struct hs_diff *d, struct hs_summary *const *sums, int n)
 			why = "the objects that the summaries' ids name "
 			    "differ";
 	}
+	*whyp = why;
+	return why == NULL;
+}
+
+/*
+ * Whether the ids can be compared, that is whether the summaries can come
+ * from one process.  Sets d->ids_skipped when not.
+ */
+static int
+check_process(struct hs_diff *d, struct hs_summary *const *sums, int n)
+{
+	const char *why;
+
+	if (hs_diff_same_process(sums, n, &why) == -1)
+		return oom(d);
 	d->same_process = why == NULL;
 	d->ids_used = why == NULL;
 	if (why != NULL && (d->ids_skipped = hs_strdup(why)) == NULL)
@@ -785,10 +802,11 @@ round3(double v)
 	return floor(v * 1000 + 0.5) / 1000;
 }
 
-static enum hs_severity
-severity_of(uint64_t growth, uint64_t before, double rate, int is_new)
+enum hs_severity
+hs_diff_severity(uint64_t growth, uint64_t before)
 {
 	enum hs_severity s = HS_SEV_LOW, r = HS_SEV_LOW;
+	double rate;
 
 	if (growth > SEV_CRITICAL_BYTES)
 		s = HS_SEV_CRITICAL;
@@ -796,7 +814,8 @@ severity_of(uint64_t growth, uint64_t before, double rate, int is_new)
 		s = HS_SEV_HIGH;
 	else if (growth > SEV_MEDIUM_BYTES)
 		s = HS_SEV_MEDIUM;
-	if (!is_new && before >= RATE_FLOOR) {
+	if (before >= RATE_FLOOR) {
+		rate = (double)(before + growth) / (double)before;
 		if (rate > SEV_CRITICAL_RATE)
 			r = HS_SEV_CRITICAL;
 		else if (rate > SEV_HIGH_RATE)
@@ -812,16 +831,12 @@ static enum hs_severity
 judge(const struct hs_diff *d, int64_t growth, uint64_t before,
     uint64_t more)
 {
-	double rate;
-
 	if (growth <= 0 || (uint64_t)growth < d->threshold ||
 	    more < d->min_count)
 		return HS_SEV_NONE;
 	if (before > 0 && (double)growth < d->growth * (double)before)
 		return HS_SEV_NONE;
-	rate = before > 0 ? (double)(before + (uint64_t)growth) /
-	    (double)before : 0;
-	return severity_of((uint64_t)growth, before, rate, before == 0);
+	return hs_diff_severity((uint64_t)growth, before);
 }
 
 static void

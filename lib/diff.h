@@ -172,6 +172,23 @@ int		 hs_diff_text(const struct hs_diff *, size_t top,
 int		 hs_diff_class_text(const struct hs_diff *,
 		    const struct hs_diff_class *, struct hs_buf *b);
 
+/*
+ * Whether summaries (n >= 2, oldest first) can come from one process:
+ * they all have object ids, the oldest and the newest name the same
+ * session (when they name one), the largest odd id never goes down from
+ * one to the next, and the ids that the oldest and the newest share name
+ * objects of the same class (hs-diff(1)).  Returns 1, or 0 with the
+ * reason in *why (a static sentence), or -1 when memory runs out.
+ */
+int		 hs_diff_same_process(struct hs_summary *const *sums, int n,
+		    const char **why);
+
+/*
+ * The severity of a growth of retained size from before bytes, by the
+ * rules of hs-diff(1) (Severity): never HS_SEV_NONE.
+ */
+enum hs_severity hs_diff_severity(uint64_t growth, uint64_t before);
+
 /* "none", "low", ...; parse returns 0, or -1 for an unknown name. */
 const char	*hs_severity_name(enum hs_severity);
 int		 hs_severity_parse(const char *, enum hs_severity *);

@@ -1311,6 +1311,16 @@ hs_report_diff(const struct hs_diff *d, const struct hs_report_options *o,
 	return finish(&e, report_diff(d, o, &e, err, errlen), err, errlen);
 }
 
+int
+hs_report_trend(const struct hs_trend *t, const struct hs_report_options *o,
+    hs_write_fn write_fn, void *sink, char *err, size_t errlen)
+{
+	struct emit e;
+
+	start(&e, o, write_fn, sink, err);
+	return finish(&e, report_trend(t, o, &e, err, errlen), err, errlen);
+}
+
 static int
 buf_sink(void *sink, const void *p, size_t n)
 {

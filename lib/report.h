@@ -111,6 +111,17 @@ int	 hs_report_diff_buf(const struct hs_diff *d,
 	    size_t errlen);
 
 /*
+ * Renders a trend (hs-trend(5), read with hs_trend_read()) through
+ * write_fn: text, markdown, html (line charts), json (its JSON lines),
+ * csv, tsv.  Returns 0, or -1 with a message in err (empty when the sink
+ * failed).
+ */
+struct hs_trend;
+int	 hs_report_trend(const struct hs_trend *t,
+	    const struct hs_report_options *, hs_write_fn write_fn,
+	    void *sink, char *err, size_t errlen);
+
+/*
  * Writes bytes as a short human size into buf: "512 B", "7.8 kB",
  * "12.3 MB", "1.1 GB" (decimal units, one decimal, rounded half up).
  * Returns buf.

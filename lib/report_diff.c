@@ -756,7 +756,7 @@ render_markdown(struct emit *e, const struct hs_diff *d,
  * the characters HTML gives a meaning to.
  */
 
-static const char html_style[] =
+const char html_style[] =
 ":root{--fg:#1d232a;--muted:#5b6672;--bg:#fff;--panel:#f4f6f8;"
 "--line:#d8dee4;--before:#8da4bd;--after:#d1495b;--up:#d1495b;"
 "--down:#3a9d5d;--ok:#1f7a3f;--leak:#b3261e}\n"
@@ -800,7 +800,7 @@ static const char html_style[] =
 "@media (max-width:600px){body{padding:10px;font-size:14px}"
 "th,td{padding:4px 5px}}\n";
 
-static void
+void
 html_text(struct emit *e, const char *s)
 {
 	struct hs_buf t = { 0 };

@@ -70,8 +70,18 @@ void	 json_str(struct emit *, const char *, size_t);
 int	 report_keep(const struct hs_report_options *, const char *name,
 	    char *err, size_t errlen);
 
+/* HTML (report_diff.c): the page's CSS; text escaped for HTML. */
+extern const char html_style[];
+void	 html_text(struct emit *, const char *);
+
 /* Renders a diff (report_diff.c).  Returns 0, or -1 with err set. */
 int	 report_diff(const struct hs_diff *, const struct hs_report_options *,
 	    struct emit *, char *err, size_t errlen);
+
+struct hs_trend;
+/* Renders a trend (report_trend.c).  Returns 0, or -1 with err set. */
+int	 report_trend(const struct hs_trend *,
+	    const struct hs_report_options *, struct emit *, char *err,
+	    size_t errlen);
 
 #endif

