@@ -555,8 +555,10 @@ ids_into(struct hs_summary_class *c, const struct hs_jv *r)
 	    self->kind != HS_JV_ARRAY || ids->len != self->len)
 		return -1;
 	n = ids->len;
-	if (c->id_count + n > (size_t)c->count || ids_room(c, n) == -1)
+	if (c->id_count + n > (size_t)c->count)
 		return -1;
+	if (ids_room(c, n) == -1)
+		return -2;	/* out of memory */
 	prev = 0;
 	for (i = 0; i < n; i++) {
 		const struct hs_jv *x = &ids->items[i], *y = &self->items[i];
@@ -667,7 +669,7 @@ expect(const char *line, size_t len, size_t *pos, const char *lit)
  * An ids record as hs-summarize writes it, read without building a tree:
  * on the summary of a 1 GB snapshot, millions of numbers.  Returns 1 when
  * the line was taken, 0 when it is laid out otherwise (the caller then
- * parses it as any JSON), -1 on a bad record.  The integer scanner is as
+ * parses it as any JSON), -1 on a bad record, -2 when memory runs out.  The integer scanner is as
  * strict as JSON.
  */
 static int
@@ -697,9 +699,10 @@ ids_fast(struct hs_summary *sum, const char *line, size_t len, size_t *hint,
 	    expect(line, len, &pos, "}") == -1 || pos != len)
 		return 0;
 	if ((c = find_mut(sum, key, hint)) == NULL || ids->n != self->n ||
-	    c->id_count + ids->n > (size_t)c->count ||
-	    ids_room(c, ids->n) == -1)
+	    c->id_count + ids->n > (size_t)c->count)
 		return -1;
+	if (ids_room(c, ids->n) == -1)
+		return -2;	/* out of memory */
 	for (i = 0; i < ids->n; i++) {
 		id = (i == 0 ? 0 : id) + ids->v[i];
 		if (id > UINT32_MAX)
@@ -727,6 +730,10 @@ summary_line(struct hs_summary *sum, const char *line, size_t len,
 
 		if (fast == 1)
 			return 0;
+		if (fast == -2) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
 		if (fast == -1)
 			return read_fail(err, errlen, line_off,
 			    "expected an ids record for a known class");
@@ -797,7 +804,13 @@ summary_line(struct hs_summary *sum, const char *line, size_t len,
 		struct hs_summary_class *c = key ? find_mut(sum, key, hint) :
 		    NULL;
 
-		if (c == NULL || ids_into(c, r) == -1) {
+		rc = c != NULL ? ids_into(c, r) : -1;
+		if (rc == -2) {
+			hs_jv_free(r);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		if (rc == -1) {
 			hs_jv_free(r);
 			return read_fail(err, errlen, line_off,
 			    "expected an ids record for a known class");
