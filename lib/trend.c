@@ -660,6 +660,13 @@ survival(const struct hs_summary_class *const *cls, size_t n,
 	}
 }
 
+/* A path as the tools name it: "-" is "(stdin)". */
+static const char *
+display(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "(stdin)" : path;
+}
+
 /* Checks each summary against the next: one process, or an error. */
 static int
 same_process(struct hs_trend *t, struct sum_order *ord, size_t n)
@@ -694,7 +701,7 @@ same_process(struct hs_trend *t, struct sum_order *ord, size_t n)
 			return oom(t);
 		if (r == 0)
 			return fail(t, "%s and %s: not one process: %s",
-			    t->points[i].name, t->points[i + 1].name, why);
+			    display(pair[0]->path), display(pair[1]->path), why);
 	}
 	t->ids_used = 1;
 	return 0;
