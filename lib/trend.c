@@ -258,24 +258,36 @@ clamp01(double v)
 	return v < 0 ? 0 : v > 1 ? 1 : v;
 }
 
-/* Least squares of v on x: slope and R^2 (1 when the line is exact). */
-static void
-line_fit(const double *x, const double *v, size_t n, double *slope,
-    double *r2)
+/* The value fitted: y, or its logarithm. */
+static double
+value(const uint64_t *y, size_t i, int logs)
 {
-	double mx = 0, mv = 0, sxx = 0, sxv = 0, svv = 0;
+	return logs ? log((double)y[i]) : (double)y[i];
+}
+
+/*
+ * Least squares of y (or of ln y) on x: slope and R^2 (1 when the line is
+ * exact, a flat series included).
+ */
+static void
+line_fit(const double *x, const uint64_t *y, size_t n, int logs,
+    double *slope, double *r2)
+{
+	double mx = 0, mv = 0, sxx = 0, sxv = 0, svv = 0, dx, dv;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
 		mx += x[i];
-		mv += v[i];
+		mv += value(y, i, logs);
 	}
 	mx /= (double)n;
 	mv /= (double)n;
 	for (i = 0; i < n; i++) {
-		sxx += (x[i] - mx) * (x[i] - mx);
-		sxv += (x[i] - mx) * (v[i] - mv);
-		svv += (v[i] - mv) * (v[i] - mv);
+		dx = x[i] - mx;
+		dv = value(y, i, logs) - mv;
+		sxx += dx * dx;
+		sxv += dx * dv;
+		svv += dv * dv;
 	}
 	*slope = sxx > 0 ? sxv / sxx : 0;
 	if (svv <= 0)
@@ -299,43 +311,26 @@ void
 hs_trend_fit(const double *x, const uint64_t *y, const uint64_t *count,
     size_t n, struct hs_trend_fit *f)
 {
-	double v[64], lv[64], *vp = v, *lp = lv;
 	size_t i, grew = 0, m;
 
 	memset(f, 0, sizeof(*f));
 	if (n < 2)
 		return;
-	if (n > 64 && ((vp = hs_alloc_array(n, sizeof(double))) == NULL ||
-	    (lp = hs_alloc_array(n, sizeof(double))) == NULL)) {
-		/* Only the small stack arrays: fit the first 64. */
-		if (vp != v)
-			hs_free(vp);
-		vp = v;
-		lp = lv;
-		n = 64;
-	}
 	f->has_exp = 1;
 	for (i = 0; i < n; i++) {
-		vp[i] = (double)y[i];
 		if (y[i] == 0)
 			f->has_exp = 0;
-		else
-			lp[i] = log((double)y[i]);
 		if (i > 0 && y[i] > y[i - 1] &&
 		    (count == NULL || count[i] > count[i - 1]))
 			grew++;
 	}
-	line_fit(x, vp, n, &f->slope, &f->r2);
+	line_fit(x, y, n, 0, &f->slope, &f->r2);
 	if (f->has_exp)
-		line_fit(x, lp, n, &f->exp_rate, &f->exp_r2);
+		line_fit(x, y, n, 1, &f->exp_rate, &f->exp_r2);
 	f->grew = (double)grew / (double)(n - 1);
 	m = (n - 1) / 2;
 	f->early = between(x, y, 0, m);
 	f->late = between(x, y, m, n - 1);
-	if (vp != v) {
-		hs_free(vp);
-		hs_free(lp);
-	}
 }
 
 void
@@ -411,29 +406,28 @@ add_series(struct hs_trend *t, enum hs_trend_kind kind, const char *key,
 
 static double score_of(const struct hs_trend_series *, size_t);
 
-/* Fits and classifies every series. */
-static void
-judge_all(struct hs_trend *t, const struct hs_trend_options *o)
+/* Fits and classifies every series.  Returns 0, or -1 on memory. */
+static int
+judge_all(struct hs_trend *t)
 {
-	double x[HS_TREND_WINDOWS > 64 ? HS_TREND_WINDOWS : 64], *xp = x;
+	double *x;
 	size_t i, n = t->point_count;
 
-	(void)o;
-	if (n > 64 && (xp = hs_alloc_array(n, sizeof(double))) == NULL)
-		n = 64;	/* fit what fits on the stack */
+	if ((x = hs_alloc_array(n, sizeof(double))) == NULL)
+		return oom(t);
 	for (i = 0; i < n; i++)
-		xp[i] = t->timed ? t->points[i].minutes : (double)i;
+		x[i] = t->timed ? t->points[i].minutes : (double)i;
 	for (i = 0; i < t->series_count; i++) {
 		struct hs_trend_series *s = &t->series[i];
 		struct hs_trend_fit cf;
 		uint64_t more;
 
 		s->growth = (int64_t)s->bytes[n - 1] - (int64_t)s->bytes[0];
-		hs_trend_fit(xp, s->bytes, s->count, n, &s->fit);
+		hs_trend_fit(x, s->bytes, s->count, n, &s->fit);
 		if (s->count != NULL) {
 			s->count_growth = (int64_t)s->count[n - 1] -
 			    (int64_t)s->count[0];
-			hs_trend_fit(xp, s->count, NULL, n, &cf);
+			hs_trend_fit(x, s->count, NULL, n, &cf);
 			s->count_slope = cf.slope;
 		}
 		/* With ids, no new objects is no survival. */
@@ -459,8 +453,8 @@ judge_all(struct hs_trend *t, const struct hs_trend_options *o)
 			}
 		}
 	}
-	if (xp != x)
-		hs_free(xp);
+	hs_free(x);
+	return 0;
 }
 
 /*
@@ -666,6 +660,13 @@ survival(const struct hs_summary_class *const *cls, size_t n,
 	}
 }
 
+/* A path as the tools name it: "-" is "(stdin)". */
+static const char *
+display(const char *path)
+{
+	return strcmp(path, "-") == 0 ? "(stdin)" : path;
+}
+
 /* Checks each summary against the next: one process, or an error. */
 static int
 same_process(struct hs_trend *t, struct sum_order *ord, size_t n)
@@ -700,7 +701,7 @@ same_process(struct hs_trend *t, struct sum_order *ord, size_t n)
 			return oom(t);
 		if (r == 0)
 			return fail(t, "%s and %s: not one process: %s",
-			    t->points[i].name, t->points[i + 1].name, why);
+			    display(pair[0]->path), display(pair[1]->path), why);
 	}
 	t->ids_used = 1;
 	return 0;
@@ -715,7 +716,7 @@ hs_trend_summaries(struct hs_trend *t, struct hs_summary *const *sums,
 	const struct hs_summary_class **cls = NULL;
 	struct hs_trend_series *tot;
 	size_t i, j, k, nent = 0, g;
-	uint64_t all_new = 0, all_surv = 0;
+	uint64_t all_new = 0, all_surv = 0, nw = 0, sv = 0;
 	int ret = -1, keep;
 
 	if (n < 3)
@@ -791,8 +792,6 @@ hs_trend_summaries(struct hs_trend *t, struct hs_summary *const *sums,
 			if (cls[ent[j].point] == NULL)
 				cls[ent[j].point] = ent[j].c;
 		if (t->ids_used) {
-			uint64_t nw, sv;
-
 			survival(cls, n, &nw, &sv);
 			all_new += nw;
 			all_surv += sv;
@@ -814,7 +813,8 @@ hs_trend_summaries(struct hs_trend *t, struct hs_summary *const *sums,
 				s->count[j] = cls[j]->count;
 			}
 		if (t->ids_used) {
-			survival(cls, n, &s->new_objects, &s->survivors);
+			s->new_objects = nw;
+			s->survivors = sv;
 			s->has_survival = s->new_objects > 0;
 			s->survival = s->has_survival ?
 			    (double)s->survivors / (double)s->new_objects : 0;
@@ -827,7 +827,8 @@ hs_trend_summaries(struct hs_trend *t, struct hs_summary *const *sums,
 		tot->survivors = all_surv;
 		tot->survival = (double)all_surv / (double)all_new;
 	}
-	judge_all(t, o);
+	if (judge_all(t) == -1)
+		goto out;
 	rank(t, o->top);
 	ret = 0;
 	goto out;
@@ -1050,8 +1051,7 @@ hs_trend_samples(struct hs_trend *t, struct hs_samples *smp,
 			t->series[ser[m]].bytes[w] = low;
 		}
 	}
-	judge_all(t, o);
-	return 0;
+	return judge_all(t);
 }
 
 /* ---- the hs-trend file ---- */
@@ -1091,14 +1091,38 @@ likely_source(const struct hs_trend *t)
 	return NULL;
 }
 
+/*
+ * The caller's sink, remembering whether it failed: records.c says
+ * nothing when a plain line could not be built, so a failure that is not
+ * the sink's is memory.
+ */
+struct checked_sink {
+	hs_write_fn	 fn;
+	void		*sink;
+	int		 failed;
+};
+
+static int
+checked_write(void *arg, const void *buf, size_t len)
+{
+	struct checked_sink *c = arg;
+
+	if (c->fn(c->sink, buf, len) == -1) {
+		c->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
 int
 hs_trend_write(struct hs_trend *t, hs_write_fn fn, void *sink)
 {
 	const struct hs_trend_series *src = likely_source(t);
+	struct checked_sink cs = { fn, sink, 0 };
 	struct hs_records w;
 	size_t i;
 
-	if (hs_rec_open(&w, -1, fn, sink) == -1)
+	if (hs_rec_open(&w, -1, checked_write, &cs) == -1)
 		return oom(t);
 	hs_rec_begin(&w, "header");
 	hs_rec_str(&w, "format", HS_TREND_FORMAT);
@@ -1149,11 +1173,11 @@ hs_trend_write(struct hs_trend *t, hs_write_fn fn, void *sink)
 		put_num(&w, "slope", s->fit.slope);
 		put_num(&w, "r2", s->fit.r2);
 		if (s->fit.has_exp) {
-			/* Per minute: 0.001 is 0.1% a minute. */
-			hs_buf_printf(&w.line, ",\"exp_rate\":%.6f",
+			/* Six decimals: 0.000693 doubles in 1000 minutes. */
+			if (hs_buf_printf(&w.line, ",\"exp_rate\":%.6f",
 			    fabs(s->fit.exp_rate) < 5e-7 ? 0 :
-			    s->fit.exp_rate) == -1 ? (void)(w.failed = 1) :
-			    (void)0;
+			    s->fit.exp_rate) == -1)
+				w.failed = 1;
 			put_num(&w, "exp_r2", s->fit.exp_r2);
 		}
 		put_num(&w, "grew", s->fit.grew);
@@ -1173,8 +1197,11 @@ hs_trend_write(struct hs_trend *t, hs_write_fn fn, void *sink)
 			put_array(&w, "count", s->count, t->point_count);
 		hs_rec_end(&w);
 	}
-	if (hs_rec_close(&w, t->err, sizeof(t->err)) == -1)
+	if (hs_rec_close(&w, t->err, sizeof(t->err)) == -1) {
+		if (t->err[0] == '\0' && !cs.failed)
+			return oom(t);
 		return -1;
+	}
 	return 0;
 }
 
@@ -1206,16 +1233,21 @@ dup_str(const struct hs_jv *o, const char *key, char **out)
 	return s == NULL || (*out = hs_strdup(s)) != NULL ? 0 : -1;
 }
 
-/* An array of n integers >= 0 into a new array; -1 when it is not one. */
+/*
+ * An array of n integers >= 0 into a new array; -1 when it is not one, -2
+ * when memory runs out.
+ */
 static int
 get_array(const struct hs_jv *o, const char *key, size_t n, uint64_t **out)
 {
 	const struct hs_jv *a = hs_jv_get(o, key);
 	size_t i;
 
-	if (a == NULL || a->kind != HS_JV_ARRAY || a->len != n ||
-	    (*out = hs_calloc(n + 1, sizeof(uint64_t))) == NULL)
+	*out = NULL;
+	if (a == NULL || a->kind != HS_JV_ARRAY || a->len != n)
 		return -1;
+	if ((*out = hs_calloc(n + 1, sizeof(uint64_t))) == NULL)
+		return -2;
 	for (i = 0; i < n; i++) {
 		if (a->items[i].kind != HS_JV_NUMBER ||
 		    !a->items[i].is_integer || a->items[i].integer < 0) {
@@ -1281,15 +1313,16 @@ read_point(struct read_ctx *c, const struct hs_jv *r)
 }
 
 static int
-read_series(struct hs_trend *t, const struct hs_jv *r)
+read_series(struct hs_trend *t, const struct hs_jv *rec)
 {
-	const char *kind = hs_jv_get_str(r, "kind"),
-	    *key = hs_jv_get_str(r, "key"), *name = hs_jv_get_str(r, "name"),
-	    *pat = hs_jv_get_str(r, "pattern"),
-	    *sev = hs_jv_get_str(r, "severity");
+	const char *kind = hs_jv_get_str(rec, "kind"),
+	    *key = hs_jv_get_str(rec, "key"), *name = hs_jv_get_str(rec, "name"),
+	    *pat = hs_jv_get_str(rec, "pattern"),
+	    *sev = hs_jv_get_str(rec, "severity");
 	struct hs_trend_series *s;
 	enum hs_trend_kind k;
 	int64_t g;
+	int r;
 
 	if (kind == NULL || key == NULL || name == NULL || pat == NULL ||
 	    sev == NULL || t->point_count < 2)
@@ -1310,34 +1343,35 @@ read_series(struct hs_trend *t, const struct hs_jv *r)
 	s->kind = k;
 	if (hs_trend_pattern_parse(pat, &s->pattern) == -1 ||
 	    hs_severity_parse(sev, &s->severity) == -1 ||
-	    hs_jv_get_int(r, "growth", INT64_MIN, INT64_MAX, &g) == -1 ||
-	    get_array(r, "bytes", t->point_count, &s->bytes) == -1)
+	    hs_jv_get_int(rec, "growth", INT64_MIN, INT64_MAX, &g) == -1)
 		return -1;
+	if ((r = get_array(rec, "bytes", t->point_count, &s->bytes)) != 0)
+		return r;
 	s->growth = g;
-	if (hs_jv_get(r, "count") != NULL &&
-	    get_array(r, "count", t->point_count, &s->count) == -1) {
+	if (hs_jv_get(rec, "count") != NULL && (r = get_array(rec, "count",
+	    t->point_count, &s->count)) != 0) {
 		hs_free(s->bytes);
-		return -1;
+		return r;
 	}
 	t->series_count++;
 	if ((s->key = hs_strdup(key)) == NULL ||
 	    (s->name = hs_strdup(name)) == NULL)
 		return -2;
-	s->confidence = hs_jv_get_num(r, "confidence", 0);
-	s->fit.slope = hs_jv_get_num(r, "slope", 0);
-	s->fit.r2 = hs_jv_get_num(r, "r2", 0);
-	s->fit.has_exp = hs_jv_get(r, "exp_r2") != NULL;
-	s->fit.exp_rate = hs_jv_get_num(r, "exp_rate", 0);
-	s->fit.exp_r2 = hs_jv_get_num(r, "exp_r2", 0);
-	s->fit.grew = hs_jv_get_num(r, "grew", 0);
-	s->fit.early = hs_jv_get_num(r, "early", 0);
-	s->fit.late = hs_jv_get_num(r, "late", 0);
-	if (hs_jv_get_int(r, "count_growth", INT64_MIN, INT64_MAX, &g) == 0)
+	s->confidence = hs_jv_get_num(rec, "confidence", 0);
+	s->fit.slope = hs_jv_get_num(rec, "slope", 0);
+	s->fit.r2 = hs_jv_get_num(rec, "r2", 0);
+	s->fit.has_exp = hs_jv_get(rec, "exp_r2") != NULL;
+	s->fit.exp_rate = hs_jv_get_num(rec, "exp_rate", 0);
+	s->fit.exp_r2 = hs_jv_get_num(rec, "exp_r2", 0);
+	s->fit.grew = hs_jv_get_num(rec, "grew", 0);
+	s->fit.early = hs_jv_get_num(rec, "early", 0);
+	s->fit.late = hs_jv_get_num(rec, "late", 0);
+	if (hs_jv_get_int(rec, "count_growth", INT64_MIN, INT64_MAX, &g) == 0)
 		s->count_growth = g;
-	s->count_slope = hs_jv_get_num(r, "count_slope", 0);
-	s->has_survival = get_u64(r, "new", &s->new_objects) == 0 &&
-	    get_u64(r, "survived", &s->survivors) == 0;
-	s->survival = hs_jv_get_num(r, "survival", 0);
+	s->count_slope = hs_jv_get_num(rec, "count_slope", 0);
+	s->has_survival = get_u64(rec, "new", &s->new_objects) == 0 &&
+	    get_u64(rec, "survived", &s->survivors) == 0;
+	s->survival = hs_jv_get_num(rec, "survival", 0);
 	return 0;
 }
 

@@ -1,6 +1,8 @@
 /*
- * fuzz_summary: libFuzzer target for the summary and diff file readers
- * (hs_summary_read in lib/summary.h, hs_diff_read in lib/diff.h).  Both
+ * fuzz_summary: libFuzzer target for the summary, diff and trend file
+ * readers (hs_summary_read in lib/summary.h, hs_diff_read in lib/diff.h,
+ * hs_trend_read and hs_samples_read, then a trend of the samples, in
+ * lib/trend.h).  Both
  * read a path, so the input is written to a memory file (memfd) and read
  * back as /proc/self/fd/N; plain and zstd-compressed inputs both reach the
  * parsers.  Built and run by "make fuzz".
@@ -15,6 +17,7 @@
 
 #include "diff.h"
 #include "summary.h"
+#include "trend.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,6 +29,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct hs_summary *sum;
 	struct hs_diff *d;
+	struct hs_trend *t;
+	struct hs_samples smp = { 0 };
+	struct hs_trend_options o;
 	char err[512];
 	size_t off;
 	ssize_t n;
@@ -48,5 +54,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if ((d = hs_diff_read(path, err, sizeof(err))) != NULL)
 		hs_diff_free(d);
+	if ((t = hs_trend_read(path, err, sizeof(err))) != NULL)
+		hs_trend_free(t);
+	if (hs_samples_read(path, &smp, err, sizeof(err)) == 1 &&
+	    (t = hs_trend_new()) != NULL) {
+		hs_trend_defaults(&o);
+		o.threshold = 0;
+		(void)hs_trend_samples(t, &smp, &o);
+		hs_trend_free(t);
+	}
+	hs_samples_free(&smp);
 	return 0;
 }

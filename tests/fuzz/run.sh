@@ -45,6 +45,11 @@ done
 for f in tiny tiny3; do
 	zstd -dcq "$c/$f.hsd" > "$c/$f-diff.jsonl" || exit 2
 done
+# A trend and memory samples (hs-trend).
+head -n 12 testdata/samples/leak.ndjson > "$c/samples.ndjson" || exit 2
+./hs-trend --threshold 1MiB --format json "$c/samples.ndjson" \
+    > "$c/samples.trend"
+[ -s "$c/samples.trend" ] || exit 2
 
 # JSON texts, and the first records of a summary.
 c=$build/corpus-fuzz_json

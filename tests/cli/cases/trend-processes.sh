@@ -10,7 +10,7 @@ cd "$TMP" || exit 1
 set -- leak/*.hss
 hs-trend --format json "$1" "$2" churn/Heap.*.0.003.hss 2>err.txt
 echo "exit $?"
-sed 's/Heap\.[0-9.]*\.heapsnapshot/SNAPSHOT/g' err.txt
+sed 's/Heap\.[0-9.]*hss/SUMMARY/g' err.txt
 hs-trend "$1" "$2"
 echo "exit $?"
 hs-trend "$1" "$2" "$3" "$OLDPWD/testdata/samples/leak.ndjson" 2>&1 | sed 's|.*/testdata|testdata|'
