@@ -17,6 +17,8 @@
 
 #include "alloc.h"
 #include "cli.h"
+#include "diff.h"
+#include "regex.h"
 
 const char *hs_progname = "hs";
 
@@ -451,4 +453,47 @@ hs_progress_done(struct hs_progress *p, int ok)
 		    (double)peak_rss_kib() / 1024.0);
 	}
 	hs_free(p);
+}
+
+struct hs_regex *
+hs_opt_regex(struct hs_regex *old, const char *pattern, const char *opt)
+{
+	struct hs_regex *re;
+	char err[256];
+
+	hs_regex_free(old);
+	if ((re = hs_regex_new(pattern, 0, err, sizeof(err))) == NULL)
+		hs_errx("%s: %s", opt, err);
+	return re;
+}
+
+int
+hs_opt_fail_on(const char *arg)
+{
+	enum hs_severity sev;
+
+	if (hs_severity_parse(arg, &sev) == -1 || sev == HS_SEV_NONE)
+		hs_errx("--fail-on: expected low, medium, high or critical");
+	return (int)sev;
+}
+
+uint64_t
+hs_opt_threshold(const char *arg)
+{
+	uint64_t size;
+
+	if (hs_diff_parse_size(arg, &size) == -1)
+		hs_errx("--threshold: expected a size such as 10MiB, 512KB "
+		    "or 1048576");
+	return size;
+}
+
+uint64_t
+hs_opt_count(const char *arg, uint64_t max, const char *opt)
+{
+	uint64_t n;
+
+	if (hs_parse_size(arg, max, &n) == -1)
+		hs_errx("%s: expected a number", opt);
+	return n;
 }

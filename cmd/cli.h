@@ -29,6 +29,21 @@ const char *hs_display_name(const char *path);
 int	hs_parse_size(const char *s, uint64_t max, uint64_t *out);
 
 /*
+ * Option arguments that several tools take, parsed the same way in each;
+ * a bad one ends the run with a message naming the option.
+ */
+struct hs_regex;
+/* Replaces old (freed) with the PCRE2 pattern given to option opt. */
+struct hs_regex *hs_opt_regex(struct hs_regex *old, const char *pattern,
+	    const char *opt);
+/* --fail-on: low, medium, high or critical (enum hs_severity). */
+int	hs_opt_fail_on(const char *arg);
+/* --threshold: a size such as 10MiB, 512KB or 1048576. */
+uint64_t hs_opt_threshold(const char *arg);
+/* A count up to max (--min-count, --top). */
+uint64_t hs_opt_count(const char *arg, uint64_t max, const char *opt);
+
+/*
  * Output: stdout, or a file written beside its final name and renamed
  * into place only by hs_out_commit(), so that a failure or a signal never
  * leaves a partial file.  compressed refuses a terminal on stdout.

@@ -83,7 +83,6 @@ main(int argc, char *argv[])
 	const char *input = "-", *output = NULL;
 	char err[512], when[32], host[256];
 	int ch, exit_zero = 0, status = HS_EXIT_OK;
-	uint64_t n;
 
 	hs_cli_init(argv[0]);
 	hs_junit_defaults(&o);
@@ -93,10 +92,7 @@ main(int argc, char *argv[])
 			exit_zero = 1;
 			break;
 		case OPT_FAIL_ON:
-			if (hs_severity_parse(optarg, &o.fail_on) == -1 ||
-			    o.fail_on == HS_SEV_NONE)
-				hs_errx("--fail-on: expected low, medium, high "
-				    "or critical");
+			o.fail_on = hs_opt_fail_on(optarg);
 			break;
 		case OPT_SUITE_NAME:
 			if (strspn(optarg, " \t\n\r") == strlen(optarg))
@@ -104,9 +100,8 @@ main(int argc, char *argv[])
 			o.suite_name = optarg;
 			break;
 		case OPT_TOP:
-			if (hs_parse_size(optarg, SIZE_MAX - 1, &n) == -1)
-				hs_errx("--top: expected a number");
-			o.top = (size_t)n;
+			o.top = (size_t)hs_opt_count(optarg, SIZE_MAX - 1,
+			    "--top");
 			break;
 		case 'o':
 			output = optarg;

@@ -135,19 +135,6 @@ read_input(const char *input, struct hs_diff **diff, struct hs_trend **trend)
 	return NULL;
 }
 
-/* Replaces old with the pattern given to opt; bad patterns end the run. */
-static struct hs_regex *
-regex_option(struct hs_regex *old, const char *pattern, const char *opt)
-{
-	struct hs_regex *re;
-	char err[256];
-
-	hs_regex_free(old);
-	if ((re = hs_regex_new(pattern, 0, err, sizeof(err))) == NULL)
-		hs_errx("%s: %s", opt, err);
-	return re;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -195,11 +182,11 @@ main(int argc, char *argv[])
 				    "count, distance, name, delta or new");
 			break;
 		case OPT_INCLUDE:
-			o.include = regex_option(o.include, optarg,
+			o.include = hs_opt_regex(o.include, optarg,
 			    "--include");
 			break;
 		case OPT_EXCLUDE:
-			o.exclude = regex_option(o.exclude, optarg,
+			o.exclude = hs_opt_regex(o.exclude, optarg,
 			    "--exclude");
 			break;
 		case OPT_URL:

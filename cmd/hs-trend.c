@@ -47,18 +47,6 @@ usage(int status)
 	exit(status);
 }
 
-static struct hs_regex *
-regex_option(struct hs_regex *old, const char *pattern, const char *opt)
-{
-	struct hs_regex *re;
-	char err[256];
-
-	hs_regex_free(old);
-	if ((re = hs_regex_new(pattern, 0, err, sizeof(err))) == NULL)
-		hs_errx("%s: %s", opt, err);
-	return re;
-}
-
 /* Reads the inputs: all summaries or all samples; errors end the run. */
 static struct hs_summary **
 read_inputs(char **paths, int n, struct hs_samples *smp, size_t *nsums)
@@ -125,7 +113,6 @@ main(int argc, char *argv[])
 	const char *output = NULL, *format = NULL;
 	size_t nsums = 0, i;
 	int ch, quiet = 0, status, json;
-	uint64_t n;
 
 	hs_cli_init(argv[0]);
 	hs_trend_defaults(&o);
@@ -133,33 +120,26 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_FAIL_ON:
-			if (hs_severity_parse(optarg, &fail_on) == -1 ||
-			    fail_on == HS_SEV_NONE)
-				hs_errx("--fail-on: expected low, medium, high "
-				    "or critical");
+			fail_on = hs_opt_fail_on(optarg);
 			break;
 		case OPT_THRESHOLD:
-			if (hs_diff_parse_size(optarg, &o.threshold) == -1)
-				hs_errx("--threshold: expected a size such as "
-				    "10MiB, 512KB or 1048576");
+			o.threshold = hs_opt_threshold(optarg);
 			break;
 		case OPT_MIN_COUNT:
-			if (hs_parse_size(optarg, UINT64_MAX, &o.min_count) ==
-			    -1)
-				hs_errx("--min-count: expected a number");
+			o.min_count = hs_opt_count(optarg, UINT64_MAX,
+			    "--min-count");
 			break;
 		case OPT_INCLUDE:
-			o.include = regex_option(o.include, optarg,
+			o.include = hs_opt_regex(o.include, optarg,
 			    "--include");
 			break;
 		case OPT_EXCLUDE:
-			o.exclude = regex_option(o.exclude, optarg,
+			o.exclude = hs_opt_regex(o.exclude, optarg,
 			    "--exclude");
 			break;
 		case OPT_TOP:
-			if (hs_parse_size(optarg, SIZE_MAX - 1, &n) == -1)
-				hs_errx("--top: expected a number");
-			o.top = (size_t)n;
+			o.top = (size_t)hs_opt_count(optarg, SIZE_MAX - 1,
+			    "--top");
 			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") != 0 &&
