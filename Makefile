@@ -98,7 +98,8 @@ $(FUZZ_DIR)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
 
-tests/fuzz/%.replay: tests/fuzz/%.c tests/fuzz/replay.c lib/libhs.a
+tests/fuzz/%.replay: tests/fuzz/%.c tests/fuzz/replay.c lib/libhs.a \
+    $(wildcard lib/*.h)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
 	    lib/libhs.a $(LIBS)
 
