@@ -57,12 +57,33 @@ on_signal(int sig)
 	raise(sig);
 }
 
+/*
+ * A standard descriptor that was closed is taken by /dev/null, opened the
+ * wrong way round: reading 0 or writing 1 or 2 still fails with EBADF (and
+ * is reported), and no file the tool opens becomes its stdout or stderr by
+ * accident (hs-summarize --stats 2>&- wrote its figures into the summary).
+ */
+static void
+hold_std_fds(void)
+{
+	int fd, got;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		got = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+		if (got != -1 && got != fd)
+			close(got);
+	}
+}
+
 void
 hs_cli_init(const char *progname)
 {
 	const char *p = strrchr(progname, '/');
 
 	hs_progname = p ? p + 1 : progname;
+	hold_std_fds();
 	signal(SIGPIPE, SIG_DFL);
 	atexit(check_stdout_at_exit);
 	hs_alloc_init_from_env();

@@ -107,7 +107,7 @@ main(int argc, char *argv[])
 	struct hs_out *out = NULL;
 	enum hs_severity fail_on = HS_SEV_LOW;
 	const char *output = NULL;
-	int plain;
+	int plain, report;
 	int ch, i, quiet = 0, own_suppress = 0, status;
 
 	hs_cli_init(argv[0]);
@@ -198,6 +198,14 @@ main(int argc, char *argv[])
 	plain = output == NULL && !quiet && !isatty(STDOUT_FILENO);
 	if (plain)
 		output = "-";
+	/*
+	 * -o - puts the diff itself on stdout, so no report there.  The
+	 * report is made first: no memory for it must not leave a diff file
+	 * behind an exit status of 2.
+	 */
+	report = !quiet && (output == NULL || strcmp(output, "-") != 0);
+	if (report && hs_diff_text(d, o.top > 0 ? o.top : 25, &text) == -1)
+		hs_errx("out of memory");
 	if (output != NULL) {
 		if ((out = hs_out_open(output, !plain)) == NULL)
 			status = HS_EXIT_TROUBLE;
@@ -210,13 +218,8 @@ main(int argc, char *argv[])
 		} else if (hs_out_commit(out) == -1)
 			status = HS_EXIT_TROUBLE;
 	}
-	/* -o - puts the diff itself on stdout, so no report there. */
-	if (!quiet && status != HS_EXIT_TROUBLE &&
-	    (output == NULL || strcmp(output, "-") != 0)) {
-		if (hs_diff_text(d, o.top > 0 ? o.top : 25, &text) == -1)
-			hs_errx("out of memory");
+	if (report && status != HS_EXIT_TROUBLE)
 		fwrite(text.data, 1, text.len, stdout);
-	}
 	hs_buf_free(&text);
 	hs_diff_free(d);
 	for (i = 0; i < argc; i++)

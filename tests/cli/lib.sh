@@ -103,3 +103,14 @@ plain() {
 	zstd -dcq "$(snap "$1")" >"$TMP/$1.heapsnapshot" || exit 1
 	echo "$TMP/$1.heapsnapshot"
 }
+
+# temporaries: waits (up to 10 s) for an -o temporary file (.hs-tmp.*) in
+# the current directory and prints how many there are.
+temporaries() {
+	i=0
+	while [ -z "$(ls -A | grep '^\.hs-tmp\.')" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	ls -A | grep -c '^\.hs-tmp\.'
+}

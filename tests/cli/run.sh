@@ -14,6 +14,10 @@
 #
 # Prints "ok NAME", "FAIL NAME" with a diff, or "skip NAME: why", and ends
 # with one line "N passed, N failed".  Exits 1 when a case failed.
+#
+# HS_WRAP, when set, is a command that runs every tool the cases run (make
+# check-valgrind: HS_WRAP='valgrind -q --error-exitcode=99 ...'); what it
+# says on stderr, or a status of its own, fails the case.
 
 cd "$(dirname "$0")/../.." || exit 2
 top=$(pwd)
@@ -28,7 +32,13 @@ trap 'exit 2' HUP INT TERM
 # The built tools, and nothing else from the top directory, first on PATH.
 mkdir "$work/bin"
 for t in hs-*; do
-	[ -f "$t" ] && [ -x "$t" ] && ln -s "$top/$t" "$work/bin/$t"
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	if [ -n "${HS_WRAP:-}" ]; then
+		printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$HS_WRAP" "$top/$t" \
+		    >"$work/bin/$t" && chmod +x "$work/bin/$t"
+	else
+		ln -s "$top/$t" "$work/bin/$t"
+	fi
 done
 PATH=$work/bin:$PATH
 export PATH

@@ -44,6 +44,16 @@ one_line_at_byte(const char *msg, uint64_t limit)
 	return 0;
 }
 
+/* The reader's error is one line "byte N: ...", N <= limit: 0; else -1. */
+static int
+refused(const struct hs_snapshot_reader *r, uint64_t limit)
+{
+	if (one_line_at_byte(hs_snapshot_reader_error(r), limit) == 0)
+		return 0;
+	fprintf(stderr, "message \"%s\"\n", hs_snapshot_reader_error(r));
+	return -1;
+}
+
 static int
 finish_refused(struct hs_snapshot_reader *r, uint64_t limit)
 {
@@ -51,12 +61,7 @@ finish_refused(struct hs_snapshot_reader *r, uint64_t limit)
 		fprintf(stderr, "accepted\n");
 		return -1;
 	}
-	if (one_line_at_byte(hs_snapshot_reader_error(r), limit) == -1) {
-		fprintf(stderr, "message \"%s\"\n",
-		    hs_snapshot_reader_error(r));
-		return -1;
-	}
-	return 0;
+	return refused(r, limit);
 }
 
 /* A cut at pos: the input ends there. */
@@ -98,14 +103,9 @@ flip_here(struct hs_snapshot_reader *r, const unsigned char *buf, size_t len,
 	int rc;
 
 	if (hs_snapshot_reader_feed(r, &b, 1) == -1 ||
-	    hs_snapshot_reader_feed(r, buf + pos + 1, len - pos - 1) == -1)
-		return one_line_at_byte(hs_snapshot_reader_error(r), len) ==
-		    -1 ? (fprintf(stderr, "message \"%s\"\n",
-		    hs_snapshot_reader_error(r)), -1) : 0;
-	if (hs_snapshot_reader_finish(r) == -1)
-		return one_line_at_byte(hs_snapshot_reader_error(r), len) ==
-		    -1 ? (fprintf(stderr, "message \"%s\"\n",
-		    hs_snapshot_reader_error(r)), -1) : 0;
+	    hs_snapshot_reader_feed(r, buf + pos + 1, len - pos - 1) == -1 ||
+	    hs_snapshot_reader_finish(r) == -1)
+		return refused(r, len);
 	snap = hs_snapshot_reader_take(r);
 	rc = analyze(snap);
 	hs_snapshot_free(snap);
@@ -154,8 +154,7 @@ sweep(const unsigned char *buf, size_t len, const size_t *points,
 	return n;
 }
 
-static size_t
-count_all;
+static size_t count_all;
 
 static void
 test_truncations(void **state)

@@ -10,12 +10,7 @@ for sig in INT TERM; do
 	exec 3>fifo
 	head -c 3000000 "$p" >&3
 	# The temporary file is there while the input is read.
-	i=0
-	while [ -z "$(ls -A | grep '^\.hs-tmp\.')" ] && [ $i -lt 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "$sig: before: $(ls -A | grep -c '^\.hs-tmp\.') temporary"
+	echo "$sig: before: $(temporaries) temporary"
 	sleep 0.2
 	kill -$sig $pid
 	{ wait $pid; } 2>/dev/null

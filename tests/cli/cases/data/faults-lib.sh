@@ -10,8 +10,10 @@
 # is never reached, succeed with out/x written.  A crash, a hang (60 s),
 # a sanitizer's report (its own exit status) or a second line fails.
 #
-# With HS_FAULTS=sample (the default in make check) runs past the 50th
-# take 50 N spread evenly up to the last; HS_FAULTS=all takes every N.
+# With HS_FAULTS=sample (the default in make check) N takes the first 50
+# values, 50 spread evenly over the rest and the last 50 (where output is
+# committed); HS_FAULTS=all takes every N,
+# HS_FAULTS=K (a number) every Kth.
 # Prints "TOOL VAR: clean", or each bad run; with HS_FAULTS_LOG=FILE
 # appends the counts of runs and faults there (README's figures).
 faults() {
@@ -33,10 +35,17 @@ faults() {
 			lo=$mid
 		fi
 	done
-	if [ "${HS_FAULTS:-sample}" = all ] || [ $hi -le 200 ]; then
-		ns=$(seq 1 $hi)
+	case ${HS_FAULTS:-sample} in
+	all) step=1 ;;
+	*[!0-9]*) step= ;;
+	*) step=$HS_FAULTS ;;
+	esac
+	[ $hi -le 200 ] && step=1
+	if [ -n "$step" ]; then
+		ns=$(seq 1 "$step" $hi)
 	else
-		ns="$(seq 1 50) $(seq 51 $(((hi - 50) / 50)) $hi)"
+		ns=$({ seq 1 50; seq 51 $(((hi - 50) / 50)) $hi
+		    seq $((hi - 50)) $hi; } | sort -nu)
 	fi
 	runs=0 injected=0 bad=0
 	for n in $ns; do
