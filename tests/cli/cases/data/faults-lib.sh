@@ -67,7 +67,8 @@ faults() {
 
 # every_tool VAR WANT: faults VAR WANT over a run of each tool on small
 # real inputs: a test snapshot and a Chromium one, the summaries of a real
-# leak's three snapshots, their diff and the reports of both.
+# leak's three snapshots, their diff and the reports of both, and their
+# trend and that of memory samples.
 every_tool() {
 	t=testdata/snapshots/triples/array-leak
 	mkdir -p "$TMP/in" || exit 1
@@ -85,6 +86,9 @@ every_tool() {
 	faults "$1" "$2" hs-report "$TMP/in/final.hss"
 	faults "$1" "$2" hs-report --format html "$TMP/in/leak.hsd"
 	faults "$1" "$2" hs-junit "$TMP/in/leak.hsd"
+	faults "$1" "$2" hs-trend --format json "$TMP"/in/baseline.hss \
+	    "$TMP"/in/target.hss "$TMP"/in/final.hss
+	faults "$1" "$2" hs-trend testdata/samples/leak.ndjson
 }
 
 # fault_run VAR N TOOL ARG...: one run; prints "ok" (succeeded, out/x
