@@ -171,6 +171,22 @@ out:
 	return v;
 }
 
+int
+hs_capture_probe(struct hs_capture_options *o, char *err, size_t errlen)
+{
+	struct capture c;
+	struct hs_jv *list;
+
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.err = err;
+	c.errlen = errlen;
+	if ((list = get_list(&c)) == NULL)
+		return -1;
+	hs_jv_free(list);
+	return 0;
+}
+
 /* The path of a ws://host:port/path URL, checked to be plain. */
 static int
 ws_path(const char *url, char *path, size_t len)
@@ -307,6 +323,40 @@ on_event(void *arg, const char *method, const struct hs_jv *params)
 	return 0;
 }
 
+/*
+ * inspector.close() ends every session, this one too, so it runs from a
+ * timer after the answer has gone.  The module is looked up at once, while
+ * the command line API gives require() (Node.js 12 and later;
+ * process.getBuiltinModule() from 22.3), and the timer catches whatever
+ * close() throws: nothing may escape into the target as an uncaught
+ * exception.
+ */
+static int
+close_inspector(struct capture *c, struct hs_cdp *cdp)
+{
+	struct hs_jv *answer;
+	const struct hs_jv *result;
+	int rc = 0;
+
+	if (hs_cdp_call(cdp, "Runtime.evaluate", "{\"expression\":\""
+	    "(() => { const i = typeof process.getBuiltinModule === "
+	    "'function' ? process.getBuiltinModule('inspector') : "
+	    "require('inspector'); setTimeout(() => { try { i.close(); } "
+	    "catch (e) {} }, 50); return 'ok'; })()\","
+	    "\"includeCommandLineAPI\":true,\"returnByValue\":true}",
+	    &answer) == -1)
+		return fail(c, "closing the inspector: %s", hs_cdp_error(cdp));
+	result = hs_jv_get(answer, "result");
+	if (hs_jv_get(result, "exceptionDetails") != NULL ||
+	    hs_jv_get_str(hs_jv_get(result, "result"), "value") == NULL ||
+	    strcmp(hs_jv_get_str(hs_jv_get(result, "result"), "value"),
+	    "ok") != 0)
+		rc = fail(c, "closing the inspector: the target could not "
+		    "load its inspector module");
+	hs_jv_free(answer);
+	return rc;
+}
+
 int
 hs_capture(struct hs_capture_options *o, char *err, size_t errlen)
 {
@@ -378,21 +428,8 @@ hs_capture(struct hs_capture_options *o, char *err, size_t errlen)
 		fail(&c, "%s", hs_cdp_error(cdp));
 		goto out;
 	}
-	/*
-	 * inspector.close() ends every session, this one too, so it runs
-	 * after the answer has gone.  The command line API gives require()
-	 * in the inspector's context (Node.js 12 and later);
-	 * process.getBuiltinModule() is there from 22.3.
-	 */
-	if (o->close_inspector && hs_cdp_call(cdp, "Runtime.evaluate",
-	    "{\"expression\":\"setTimeout(() => (typeof "
-	    "process.getBuiltinModule === 'function' ? "
-	    "process.getBuiltinModule('inspector') : require('inspector'))"
-	    ".close(), 50), undefined\",\"includeCommandLineAPI\":true}",
-	    NULL) == -1) {
-		fail(&c, "closing the inspector: %s", hs_cdp_error(cdp));
+	if (o->close_inspector && close_inspector(&c, cdp) == -1)
 		goto out;
-	}
 	hs_cdp_close(cdp);
 	rc = 0;
 out:

@@ -49,6 +49,8 @@ struct hs_capture_options {
 };
 
 void	hs_capture_defaults(struct hs_capture_options *);
+/* Whether o's host:port is a DevTools inspector (answers /json/list). */
+int	hs_capture_probe(struct hs_capture_options *, char *err, size_t errlen);
 /* Returns 0, or -1 with a one-line message in err. */
 int	hs_capture(struct hs_capture_options *, char *err, size_t errlen);
 
