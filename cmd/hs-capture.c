@@ -16,13 +16,18 @@
 #include "capture.h"
 #include "cli.h"
 #include "conn.h"
+#include "session.h"
 
 static const char usage_text[] =
 "usage: hs-capture [-q] [--no-gc] [--close] [--allow-remote]\n"
 "                  [--target id | regex] [--timeout seconds] [-o file]\n"
 "                  [--exec prefix | --docker id |\n"
 "                   --k8s pod [--namespace ns] [--container c]]\n"
-"                  [--pid pid] [--inspect host:port]\n";
+"                  [--out-dir dir [--session id] [--label label]\n"
+"                   [--service-name name] [--before-after duration |\n"
+"                   --interval duration --count n]]\n"
+"                  [--pipe command [--keep]] [--before-cmd command]\n"
+"                  [--after-cmd command] [--pid pid] [--inspect host:port]\n";
 
 static void
 usage(int status)
@@ -48,6 +53,14 @@ usage(int status)
 "      --no-gc              no garbage collection before the snapshot\n"
 "      --timeout seconds    give up after this long (default: none)\n"
 "  -o, --output file        write to file (atomically, mode 0600)\n"
+"      --out-dir dir        write dir/service/session_ID_LABEL_TIME.heapsnapshot\n"
+"      --session id  --label label  --service-name name\n"
+"                           name the files (default: a new id, \"snapshot\")\n"
+"      --before-after duration  a \"before\" and an \"after\" snapshot\n"
+"      --interval duration --count n  a series of n snapshots\n"
+"      --pipe command       run command on each snapshot ({} is its path\n"
+"                           without .heapsnapshot); --keep keeps the file\n"
+"      --before-cmd command --after-cmd command  run around the captures\n"
 "  -q, --quiet              no progress bar on a terminal\n"
 "  -h, --help               this help;  -V, --version  the version\n",
 		    stdout);
@@ -133,11 +146,7 @@ parse_address(const char *s, char *host, size_t hostlen,
 static void
 add_quoted(struct hs_buf *b, const char *s)
 {
-	int rc = hs_buf_addc(b, '\'');
-
-	for (; rc == 0 && *s; s++)
-		rc = *s == '\'' ? hs_buf_adds(b, "'\\''") : hs_buf_addc(b, *s);
-	if (rc == -1 || hs_buf_addc(b, '\'') == -1)
+	if (hs_shell_quote(b, s) == -1)
 		hs_errx("out of memory");
 }
 
@@ -168,12 +177,260 @@ container_prefix(struct hs_buf *b, const char *docker, const char *k8s,
 	return b->data;
 }
 
+/* A session's settings (--out-dir and the rest). */
+struct session {
+	const char	*out_dir, *id, *label, *service;
+	const char	*pipe, *before_cmd, *after_cmd;
+	int		 keep;
+	int64_t		 before_after_ms, interval_ms;
+	uint64_t	 count;
+	char		 idbuf[9];
+};
+
+static uint64_t timeout_secs;
+
+/*
+ * One snapshot to path (NULL: stdout).  Returns 0, or -1 after saying
+ * why.
+ */
+static int
+capture_one(struct hs_capture_options *o, struct bar *bar, const char *path)
+{
+	struct hs_atomic *file = NULL;
+	char err[512];
+	int rc;
+
+	if (path != NULL) {
+		if ((file = hs_atomic_open(path, 0600, err,
+		    sizeof(err))) == NULL) {
+			hs_warnx("%s", err);
+			return -1;
+		}
+		o->write = hs_atomic_write;
+		o->sink = file;
+	} else {
+		o->write = write_stdout;
+		o->sink = NULL;
+	}
+	rc = hs_capture(o, err, sizeof(err));
+	bar_done(bar);
+	bar->shown = 0;
+	if (rc == -1) {
+		hs_atomic_abort(file);
+		if (o->write_errno != 0)
+			hs_warnx("%s: write error: %s", path != NULL ? path :
+			    "(stdout)", strerror(o->write_errno));
+		else if (strcmp(err, "timed out") == 0 ||
+		    strstr(err, ": timed out") != NULL)
+			hs_warnx("%s:%s: %s (--timeout %llu)", o->host,
+			    o->port, err, (unsigned long long)timeout_secs);
+		else
+			hs_warnx("%s:%s: %s", o->host, o->port, err);
+		return -1;
+	}
+	if (file != NULL && hs_atomic_commit(file, err, sizeof(err)) == -1) {
+		hs_warnx("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Runs a hook or --pipe command; -1 (after saying so, with note) unless it
+ * exits 0.
+ */
+static int
+run(const char *what, const char *cmd, const char *subst,
+    const char *stdin_path, const char *note)
+{
+	char err[256];
+	int st;
+
+	fflush(stdout);
+	if ((st = hs_run_command(cmd, subst, stdin_path, err,
+	    sizeof(err))) == -1) {
+		hs_warnx("%s: %s%s", what, err, note);
+		return -1;
+	}
+	if (st != 0) {
+		hs_warnx("%s: the command exited with status %d%s", what, st,
+		    note);
+		return -1;
+	}
+	return 0;
+}
+
+/* After a snapshot file is written: --pipe, and the file's name. */
+static int
+finish_file(const struct session *s, const char *path)
+{
+	char base[4096], note[4200];
+	size_t n = strlen(path), ext = strlen(".heapsnapshot");
+
+	snprintf(base, sizeof(base), "%.*s", (int)(n > ext &&
+	    strcmp(path + n - ext, ".heapsnapshot") == 0 ? n - ext : n), path);
+	setenv("HS_SNAPSHOT", path, 1);
+	if (s->pipe != NULL) {
+		snprintf(note, sizeof(note), " (%s is kept)", path);
+		if (run("--pipe", s->pipe, base, path, note) == -1)
+			return -1;
+		if (!s->keep) {
+			unlink(path);
+			return 0;
+		}
+	}
+	/* Each path as soon as it is there, for whoever waits for it. */
+	if (s->out_dir != NULL && (printf("%s\n", path) < 0 ||
+	    fflush(stdout) == EOF)) {
+		hs_warnx("(stdout): write error: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* The snapshots of a session, or the one of -o or stdout. */
+static int
+snapshots(struct session *s, struct hs_capture_options *o, struct bar *bar,
+    const char *output)
+{
+	struct hs_buf path = { NULL, 0, 0 };
+	char label[160], dir[4096];
+	uint64_t i, n = 1;
+	int64_t wait = 0;
+	int rc = 0, close_at_end = o->close_inspector;
+
+	if (s->out_dir == NULL) {
+		if (capture_one(o, bar, output) == -1)
+			return -1;
+		return output != NULL ? finish_file(s, output) : 0;
+	}
+	if (s->before_after_ms > 0) {
+		n = 2;
+		wait = s->before_after_ms;
+	} else if (s->count > 0) {
+		n = s->count;
+		wait = s->interval_ms;
+	}
+	snprintf(dir, sizeof(dir), "%s/%s", s->out_dir, s->service);
+	if (hs_mkdirs(dir, 0700) == -1) {
+		hs_warnx("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		if (i > 0 && hs_sleep_ms(wait, &interrupted) == -1) {
+			hs_warnx("interrupted");
+			rc = -1;
+			break;
+		}
+		if (s->before_after_ms > 0)
+			snprintf(label, sizeof(label), "%s", i == 0 ? "before" :
+			    "after");
+		else if (s->count > 0)
+			snprintf(label, sizeof(label), "%s-%llu", s->label,
+			    (unsigned long long)i + 1);
+		else
+			snprintf(label, sizeof(label), "%s", s->label);
+		setenv("HS_LABEL", label, 1);
+		hs_buf_reset(&path);
+		/* --close after the last snapshot only. */
+		o->close_inspector = close_at_end && i == n - 1;
+		if (hs_session_path(&path, s->out_dir, s->service, s->id,
+		    label, time(NULL)) == -1)
+			hs_errx("out of memory");
+		if (capture_one(o, bar, path.data) == -1 ||
+		    finish_file(s, path.data) == -1)
+			rc = -1;
+	}
+	hs_buf_free(&path);
+	o->close_inspector = close_at_end;
+	return rc;
+}
+
+/* The session's settings from options and the environment, checked. */
+static void
+session_check(struct session *s, const char *docker, const char *k8s,
+    uint64_t pid, const char *output)
+{
+	if (s->out_dir != NULL && *s->out_dir == '\0')
+		s->out_dir = NULL;
+	if (s->out_dir != NULL && output != NULL)
+		hs_errx("-o and --out-dir exclude each other");
+	if ((s->before_after_ms > 0 || s->count > 0) && s->out_dir == NULL)
+		hs_errx("--before-after and --interval need --out-dir");
+	if (s->before_after_ms > 0 && s->count > 0)
+		hs_errx("--before-after and --interval exclude each other");
+	if ((s->count > 0) != (s->interval_ms > 0))
+		hs_errx("--interval and --count go together");
+	if (s->keep && s->pipe == NULL)
+		hs_errx("--keep goes with --pipe");
+	if (s->pipe != NULL && s->out_dir == NULL && output == NULL)
+		hs_errx("--pipe needs -o or --out-dir");
+	if (s->id == NULL || *s->id == '\0') {
+		if (hs_session_new_id(s->idbuf) == -1)
+			hs_errx("cannot make a session id: %s",
+			    strerror(errno));
+		s->id = s->idbuf;
+	}
+	if (!hs_session_word_ok(s->id, 0))
+		hs_errx("--session: expected letters, digits, '.' and '-'");
+	if (s->label == NULL || *s->label == '\0')
+		s->label = "snapshot";
+	if (!hs_session_word_ok(s->label, 1))
+		hs_errx("--label: expected letters, digits, '.', '-' and '_'");
+	if (s->service == NULL || *s->service == '\0') {
+		static char name[32];
+
+		if (docker != NULL || k8s != NULL)
+			s->service = docker != NULL ? docker : k8s;
+		else if (pid != 0)
+			snprintf(name, sizeof(name), "pid-%llu",
+			    (unsigned long long)pid);
+		else
+			snprintf(name, sizeof(name), "node");
+		if (s->service == NULL)
+			s->service = name;
+	}
+	if (!hs_session_word_ok(s->service, 1))
+		hs_errx("--service-name: expected letters, digits, '.', '-' "
+		    "and '_'");
+	setenv("HS_SESSION_ID", s->id, 1);
+	setenv("HS_SERVICE_NAME", s->service, 1);
+}
+
+/* HS_STRATEGY: "once", "before-after:DURATION" or "interval:D:N". */
+static void
+strategy_from_env(struct session *s)
+{
+	const char *e = getenv("HS_STRATEGY");
+	char buf[64], *colon;
+
+	if (e == NULL || *e == '\0' || strcmp(e, "once") == 0)
+		return;
+	snprintf(buf, sizeof(buf), "%s", e);
+	if (strncmp(buf, "before-after:", 13) == 0 &&
+	    hs_parse_duration(buf + 13, &s->before_after_ms) == 0 &&
+	    s->before_after_ms > 0)
+		return;
+	if (strncmp(buf, "interval:", 9) == 0 &&
+	    (colon = strchr(buf + 9, ':')) != NULL) {
+		*colon = '\0';
+		if (hs_parse_duration(buf + 9, &s->interval_ms) == 0 &&
+		    hs_parse_size(colon + 1, 1000000, &s->count) == 0 &&
+		    s->interval_ms > 0 && s->count > 0)
+			return;
+	}
+	hs_errx("HS_STRATEGY: expected once, before-after:DURATION or "
+	    "interval:DURATION:COUNT");
+}
+
 int
 main(int argc, char *argv[])
 {
 	enum { OPT_INSPECT = 256, OPT_TARGET, OPT_NO_GC, OPT_TIMEOUT, OPT_PID,
 	    OPT_CLOSE, OPT_ALLOW_REMOTE, OPT_EXEC, OPT_DOCKER, OPT_K8S,
-	    OPT_NAMESPACE, OPT_CONTAINER };
+	    OPT_NAMESPACE, OPT_CONTAINER, OPT_OUT_DIR, OPT_SESSION, OPT_LABEL,
+	    OPT_SERVICE, OPT_BEFORE_AFTER, OPT_INTERVAL, OPT_COUNT, OPT_PIPE,
+	    OPT_KEEP, OPT_BEFORE_CMD, OPT_AFTER_CMD };
 	static const struct option longopts[] = {
 		{ "inspect", required_argument, NULL, OPT_INSPECT },
 		{ "pid", required_argument, NULL, OPT_PID },
@@ -184,6 +441,17 @@ main(int argc, char *argv[])
 		{ "k8s", required_argument, NULL, OPT_K8S },
 		{ "namespace", required_argument, NULL, OPT_NAMESPACE },
 		{ "container", required_argument, NULL, OPT_CONTAINER },
+		{ "out-dir", required_argument, NULL, OPT_OUT_DIR },
+		{ "session", required_argument, NULL, OPT_SESSION },
+		{ "label", required_argument, NULL, OPT_LABEL },
+		{ "service-name", required_argument, NULL, OPT_SERVICE },
+		{ "before-after", required_argument, NULL, OPT_BEFORE_AFTER },
+		{ "interval", required_argument, NULL, OPT_INTERVAL },
+		{ "count", required_argument, NULL, OPT_COUNT },
+		{ "pipe", required_argument, NULL, OPT_PIPE },
+		{ "keep", no_argument, NULL, OPT_KEEP },
+		{ "before-cmd", required_argument, NULL, OPT_BEFORE_CMD },
+		{ "after-cmd", required_argument, NULL, OPT_AFTER_CMD },
 		{ "target", required_argument, NULL, OPT_TARGET },
 		{ "no-gc", no_argument, NULL, OPT_NO_GC },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -194,7 +462,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct hs_capture_options o;
-	struct hs_atomic *file = NULL;
+	struct session sess;
 	struct sigaction sa;
 	struct bar bar = { 0, 0, 0 };
 	struct hs_activate_options act;
@@ -208,6 +476,15 @@ main(int argc, char *argv[])
 
 	hs_cli_init(argv[0]);
 	hs_capture_defaults(&o);
+	memset(&sess, 0, sizeof(sess));
+	sess.out_dir = getenv("HS_OUT_DIR");
+	sess.id = getenv("HS_SESSION_ID");
+	sess.label = getenv("HS_LABEL");
+	sess.service = getenv("HS_SERVICE_NAME");
+	sess.pipe = getenv("HS_PIPE");
+	sess.before_cmd = getenv("HS_BEFORE_CMD");
+	sess.after_cmd = getenv("HS_AFTER_CMD");
+	strategy_from_env(&sess);
 	while ((ch = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_INSPECT:
@@ -240,6 +517,51 @@ main(int argc, char *argv[])
 			break;
 		case OPT_CONTAINER:
 			container = optarg;
+			break;
+		case OPT_OUT_DIR:
+			sess.out_dir = optarg;
+			break;
+		case OPT_SESSION:
+			sess.id = optarg;
+			break;
+		case OPT_LABEL:
+			sess.label = optarg;
+			break;
+		case OPT_SERVICE:
+			sess.service = optarg;
+			break;
+		case OPT_BEFORE_AFTER:
+			if (hs_parse_duration(optarg, &sess.before_after_ms) ==
+			    -1 || sess.before_after_ms == 0)
+				hs_errx("--before-after: expected a duration "
+				    "(30s, 3m, 1h)");
+			sess.count = 0;
+			sess.interval_ms = 0;
+			break;
+		case OPT_INTERVAL:
+			if (hs_parse_duration(optarg, &sess.interval_ms) ==
+			    -1 || sess.interval_ms == 0)
+				hs_errx("--interval: expected a duration "
+				    "(30s, 3m, 1h)");
+			sess.before_after_ms = 0;
+			break;
+		case OPT_COUNT:
+			if (hs_parse_size(optarg, 1000000, &sess.count) ==
+			    -1 || sess.count == 0)
+				hs_errx("--count: expected a number from 1");
+			sess.before_after_ms = 0;
+			break;
+		case OPT_PIPE:
+			sess.pipe = optarg;
+			break;
+		case OPT_KEEP:
+			sess.keep = 1;
+			break;
+		case OPT_BEFORE_CMD:
+			sess.before_cmd = optarg;
+			break;
+		case OPT_AFTER_CMD:
+			sess.after_cmd = optarg;
 			break;
 		case OPT_TARGET:
 			o.target = optarg;
@@ -277,6 +599,17 @@ main(int argc, char *argv[])
 		hs_errx("--namespace and --container go with --k8s");
 	if (docker != NULL || k8s != NULL)
 		exec = container_prefix(&prefix, docker, k8s, ns, container);
+	/* For the hooks. */
+	if (exec != NULL)
+		setenv("HS_EXEC", exec, 1);
+	if (docker != NULL)
+		setenv("HS_DOCKER", docker, 1);
+	if (k8s != NULL)
+		setenv("HS_K8S_POD", k8s, 1);
+	if (ns != NULL)
+		setenv("HS_K8S_NAMESPACE", ns, 1);
+	if (container != NULL)
+		setenv("HS_K8S_CONTAINER", container, 1);
 	if (pidarg != NULL && inspect_given)
 		hs_errx("--pid and --inspect exclude each other");
 	/* In a container, the main process is the likely target. */
@@ -290,7 +623,8 @@ main(int argc, char *argv[])
 	}
 	if (output != NULL && strcmp(output, "-") == 0)
 		output = NULL;
-	if (output == NULL && isatty(STDOUT_FILENO))
+	session_check(&sess, docker, k8s, pid, output);
+	if (output == NULL && sess.out_dir == NULL && isatty(STDOUT_FILENO))
 		hs_errx("refusing to write a snapshot to a terminal (use -o "
 		    "file or a pipe)");
 
@@ -304,15 +638,6 @@ main(int argc, char *argv[])
 	/* A relay or stdout that goes away is an error like any other. */
 	signal(SIGPIPE, SIG_IGN);
 
-	if (output != NULL) {
-		if ((file = hs_atomic_open(output, 0600, err,
-		    sizeof(err))) == NULL)
-			hs_errx("%s", err);
-		o.write = hs_atomic_write;
-		o.sink = file;
-	} else {
-		o.write = write_stdout;
-	}
 	o.interrupted = &interrupted;
 	if (timeout > 0)
 		o.deadline = hs_now_ms() + (int64_t)timeout * 1000;
@@ -323,10 +648,8 @@ main(int argc, char *argv[])
 		act.allow_remote = allow_remote;
 		act.deadline = o.deadline;
 		act.interrupted = &interrupted;
-		if (hs_activate(&act, err, sizeof(err)) == -1) {
-			hs_atomic_abort(file);
+		if (hs_activate(&act, err, sizeof(err)) == -1)
 			hs_errx("%s", err);
-		}
 		o.host = act.host;
 		o.port = act.port;
 	}
@@ -339,21 +662,27 @@ main(int argc, char *argv[])
 	o.progress = bar_update;
 	o.progress_ctx = &bar;
 
-	rc = hs_capture(&o, err, sizeof(err));
-	bar_done(&bar);
-	if (rc == -1) {
-		hs_atomic_abort(file);
-		if (o.write_errno != 0)
-			hs_errx("%s: write error: %s", output != NULL ? output :
-			    "(stdout)", strerror(o.write_errno));
-		if (strcmp(err, "timed out") == 0 ||
-		    strstr(err, ": timed out") != NULL)
-			hs_errx("%s:%s: %s (--timeout %llu)", o.host, o.port,
-			    err, (unsigned long long)timeout);
-		hs_errx("%s:%s: %s", o.host, o.port, err);
+	timeout_secs = timeout;
+	snprintf(err, sizeof(err), "%s:%s", o.host, o.port);
+	setenv("HS_INSPECT_ADDRESS", err, 1);
+
+	/* The after-command runs whatever happened once the window opened. */
+	rc = 0;
+	if (sess.before_cmd != NULL)
+		rc = run("--before-cmd", sess.before_cmd, NULL, NULL, "");
+	if (rc == 0 && interrupted) {
+		hs_warnx("interrupted");
+		rc = -1;
 	}
-	if (file != NULL && hs_atomic_commit(file, err, sizeof(err)) == -1)
-		hs_errx("%s", err);
+	if (rc == 0)
+		rc = snapshots(&sess, &o, &bar, output);
+	if (sess.after_cmd != NULL && run("--after-cmd", sess.after_cmd, NULL,
+	    NULL, "") == -1)
+		rc = -1;
+	if (rc == -1) {
+		hs_buf_free(&prefix);
+		return HS_EXIT_TROUBLE;
+	}
 	if (act.opened && !o.close_inspector)
 		hs_warnx("note: the inspector of process %ld stays open at "
 		    "%s:%s (--close closes it)", (long)act.pid, o.host, o.port);
