@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "activate.h"
@@ -27,7 +28,8 @@ static const char usage_text[] =
 "                   [--service-name name] [--before-after duration |\n"
 "                   --interval duration --count n]]\n"
 "                  [--pipe command [--keep]] [--before-cmd command]\n"
-"                  [--after-cmd command] [--pid pid] [--inspect host:port]\n";
+"                  [--after-cmd command] [--watch interval [--duration d]]\n"
+"                  [--pid pid] [--inspect host:port]\n";
 
 static void
 usage(int status)
@@ -61,6 +63,8 @@ usage(int status)
 "      --pipe command       run command on each snapshot ({} is its path\n"
 "                           without .heapsnapshot); --keep keeps the file\n"
 "      --before-cmd command --after-cmd command  run around the captures\n"
+"      --watch interval     no snapshot: memory samples as JSON lines\n"
+"      --duration d         how long to watch (default: until interrupted)\n"
 "  -q, --quiet              no progress bar on a terminal\n"
 "  -h, --help               this help;  -V, --version  the version\n",
 		    stdout);
@@ -397,6 +401,54 @@ session_check(struct session *s, const char *docker, const char *k8s,
 	setenv("HS_SERVICE_NAME", s->service, 1);
 }
 
+/* --watch: one JSON line per sample on stdout. */
+struct watch {
+	pid_t	 pid;		/* local --pid: VmRSS from /proc, or 0 */
+};
+
+static void
+put_figure(const char *name, int64_t v)
+{
+	if (v >= 0)
+		printf(",\"%s\":%lld", name, (long long)v);
+	else
+		printf(",\"%s\":null", name);
+}
+
+static int
+print_sample(void *ctx, const struct hs_capture_sample *s)
+{
+	struct watch *w = ctx;
+	struct timespec ts;
+	struct tm tm;
+	char t[32], path[64], line[128];
+	int64_t rss = s->rss;
+	FILE *fp;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (w->pid > 0) {
+		snprintf(path, sizeof(path), "/proc/%ld/status", (long)w->pid);
+		if ((fp = fopen(path, "r")) != NULL) {
+			while (fgets(line, sizeof(line), fp) != NULL)
+				if (strncmp(line, "VmRSS:", 6) == 0)
+					rss = strtoll(line + 6, NULL, 10) *
+					    1024;
+			fclose(fp);
+		}
+	}
+	printf("{\"type\":\"sample\",\"time\":\"%s.%03ldZ\"", t,
+	    ts.tv_nsec / 1000000);
+	put_figure("heap_used", s->heap_used);
+	put_figure("heap_total", s->heap_total);
+	put_figure("rss", rss);
+	put_figure("external", s->external);
+	put_figure("array_buffers", s->array_buffers);
+	printf("}\n");
+	return fflush(stdout) == EOF || ferror(stdout) ? -1 : 0;
+}
+
 /* HS_STRATEGY: "once", "before-after:DURATION" or "interval:D:N". */
 static void
 strategy_from_env(struct session *s)
@@ -430,7 +482,7 @@ main(int argc, char *argv[])
 	    OPT_CLOSE, OPT_ALLOW_REMOTE, OPT_EXEC, OPT_DOCKER, OPT_K8S,
 	    OPT_NAMESPACE, OPT_CONTAINER, OPT_OUT_DIR, OPT_SESSION, OPT_LABEL,
 	    OPT_SERVICE, OPT_BEFORE_AFTER, OPT_INTERVAL, OPT_COUNT, OPT_PIPE,
-	    OPT_KEEP, OPT_BEFORE_CMD, OPT_AFTER_CMD };
+	    OPT_KEEP, OPT_BEFORE_CMD, OPT_AFTER_CMD, OPT_WATCH, OPT_DURATION };
 	static const struct option longopts[] = {
 		{ "inspect", required_argument, NULL, OPT_INSPECT },
 		{ "pid", required_argument, NULL, OPT_PID },
@@ -452,6 +504,8 @@ main(int argc, char *argv[])
 		{ "keep", no_argument, NULL, OPT_KEEP },
 		{ "before-cmd", required_argument, NULL, OPT_BEFORE_CMD },
 		{ "after-cmd", required_argument, NULL, OPT_AFTER_CMD },
+		{ "watch", required_argument, NULL, OPT_WATCH },
+		{ "duration", required_argument, NULL, OPT_DURATION },
 		{ "target", required_argument, NULL, OPT_TARGET },
 		{ "no-gc", no_argument, NULL, OPT_NO_GC },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -472,6 +526,7 @@ main(int argc, char *argv[])
 	const char *container = NULL, *pidarg = NULL;
 	char host[256], err[512], relay_cmd[4096], *relay[11];
 	uint64_t timeout = 0, pid = 0;
+	int64_t watch_ms = 0, duration_ms = 0;
 	int ch, quiet = 0, rc, allow_remote = 0, inspect_given = 0;
 
 	hs_cli_init(argv[0]);
@@ -563,6 +618,18 @@ main(int argc, char *argv[])
 		case OPT_AFTER_CMD:
 			sess.after_cmd = optarg;
 			break;
+		case OPT_WATCH:
+			if (hs_parse_duration(optarg, &watch_ms) == -1 ||
+			    watch_ms == 0)
+				hs_errx("--watch: expected a duration (500ms, "
+				    "10s, 1m)");
+			break;
+		case OPT_DURATION:
+			if (hs_parse_duration(optarg, &duration_ms) == -1 ||
+			    duration_ms == 0)
+				hs_errx("--duration: expected a duration "
+				    "(30s, 3m, 1h)");
+			break;
 		case OPT_TARGET:
 			o.target = optarg;
 			break;
@@ -623,8 +690,17 @@ main(int argc, char *argv[])
 	}
 	if (output != NULL && strcmp(output, "-") == 0)
 		output = NULL;
+	if (duration_ms > 0 && watch_ms == 0)
+		hs_errx("--duration goes with --watch");
+	if (watch_ms > 0 && (output != NULL || sess.out_dir != NULL ||
+	    sess.pipe != NULL || sess.before_cmd != NULL ||
+	    sess.after_cmd != NULL || sess.before_after_ms > 0 ||
+	    sess.count > 0))
+		hs_errx("--watch writes samples to stdout, without snapshots, "
+		    "files or hooks");
 	session_check(&sess, docker, k8s, pid, output);
-	if (output == NULL && sess.out_dir == NULL && isatty(STDOUT_FILENO))
+	if (output == NULL && sess.out_dir == NULL && watch_ms == 0 &&
+	    isatty(STDOUT_FILENO))
 		hs_errx("refusing to write a snapshot to a terminal (use -o "
 		    "file or a pipe)");
 
@@ -665,6 +741,23 @@ main(int argc, char *argv[])
 	timeout_secs = timeout;
 	snprintf(err, sizeof(err), "%s:%s", o.host, o.port);
 	setenv("HS_INSPECT_ADDRESS", err, 1);
+
+	if (watch_ms > 0) {
+		struct watch w;
+
+		w.pid = exec == NULL && pid != 0 ? (pid_t)pid : 0;
+		if (hs_capture_watch(&o, watch_ms, duration_ms, print_sample,
+		    &w, err, sizeof(err)) == -1) {
+			hs_warnx("%s:%s: %s", o.host, o.port, err);
+			hs_buf_free(&prefix);
+			return HS_EXIT_TROUBLE;
+		}
+		if (act.opened)
+			hs_warnx("note: the inspector of process %ld stays "
+			    "open at %s:%s", (long)act.pid, o.host, o.port);
+		hs_buf_free(&prefix);
+		return HS_EXIT_OK;
+	}
 
 	/* The after-command runs whatever happened once the window opened. */
 	rc = 0;

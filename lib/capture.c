@@ -15,6 +15,7 @@
 #include "conn.h"
 #include "jv.h"
 #include "regex.h"
+#include "session.h"
 
 #define MAX_LIST	(1 << 20)	/* /json/list's answer */
 #define MAX_PATH	512		/* a WebSocket path */
@@ -357,13 +358,94 @@ close_inspector(struct capture *c, struct hs_cdp *cdp)
 	return rc;
 }
 
+/*
+ * Finds the target, opens a stream and a DevTools session on it: c->cdp
+ * (NULL on failure, the stream then closed or never opened).
+ */
+static int
+open_session(struct capture *c, struct hs_conn *conn)
+{
+	char path[MAX_PATH], host[300];
+
+	c->cdp = NULL;
+	if (choose_target(c, path, sizeof(path)) == -1)
+		return -1;
+	if (open_stream(c, conn) == -1)
+		return -1;
+	snprintf(host, sizeof(host), "%s:%s", c->o->host, c->o->port);
+	if ((c->cdp = hs_cdp_new(conn, c->o->max_message,
+	    4 * c->o->max_message, on_event, c)) == NULL)
+		return fail(c, "out of memory");
+	if (hs_cdp_handshake(c->cdp, host, path) == -1)
+		return fail(c, "%s", hs_cdp_error(c->cdp));
+	return 0;
+}
+
+/* An integer member of a Runtime.evaluate value, or -1. */
+static int64_t
+member(const struct hs_jv *obj, const char *key)
+{
+	int64_t v;
+
+	if (hs_jv_get_int(obj, key, 0, INT64_MAX, &v) == 0)
+		return v;
+	/* Large figures may come as doubles. */
+	if (hs_jv_get(obj, key) != NULL &&
+	    hs_jv_get(obj, key)->kind == HS_JV_NUMBER &&
+	    hs_jv_get_num(obj, key, -1) >= 0 &&
+	    hs_jv_get_num(obj, key, -1) < 9e15)
+		return (int64_t)hs_jv_get_num(obj, key, -1);
+	return -1;
+}
+
+/* One sample: process.memoryUsage(), or V8's heap figures in a browser. */
+static int
+sample(struct capture *c, struct hs_capture_sample *s)
+{
+	struct hs_jv *answer = NULL;
+	const struct hs_jv *r, *v;
+
+	s->heap_used = s->heap_total = s->rss = s->external =
+	    s->array_buffers = -1;
+	if (hs_cdp_call(c->cdp, "Runtime.evaluate", "{\"expression\":"
+	    "\"typeof process === 'object' && process && "
+	    "typeof process.memoryUsage === 'function' ? "
+	    "process.memoryUsage() : null\",\"returnByValue\":true,"
+	    "\"silent\":true}", &answer) == -1)
+		return fail(c, "%s", hs_cdp_error(c->cdp));
+	r = hs_jv_get(answer, "result");
+	v = hs_jv_get(hs_jv_get(r, "result"), "value");
+	if (v != NULL && v->kind == HS_JV_OBJECT) {
+		s->heap_used = member(v, "heapUsed");
+		s->heap_total = member(v, "heapTotal");
+		s->rss = member(v, "rss");
+		s->external = member(v, "external");
+		s->array_buffers = member(v, "arrayBuffers");
+	}
+	hs_jv_free(answer);
+	if (s->heap_used >= 0 && s->heap_total >= 0)
+		return 0;
+	if (hs_cdp_call(c->cdp, "Runtime.getHeapUsage", NULL, &answer) == -1)
+		return fail(c, "%s", hs_cdp_error(c->cdp));
+	r = hs_jv_get(answer, "result");
+	s->heap_used = member(r, "usedSize");
+	s->heap_total = member(r, "totalSize");
+	hs_jv_free(answer);
+	if (s->heap_used < 0 || s->heap_total < 0)
+		return fail(c, "Runtime.getHeapUsage: expected usedSize and "
+		    "totalSize");
+	return 0;
+}
+
 int
-hs_capture(struct hs_capture_options *o, char *err, size_t errlen)
+hs_capture_watch(struct hs_capture_options *o, int64_t interval_ms,
+    int64_t duration_ms, int (*fn)(void *, const struct hs_capture_sample *),
+    void *ctx, char *err, size_t errlen)
 {
 	struct capture c;
 	struct hs_conn conn;
-	struct hs_cdp *cdp = NULL;
-	char path[MAX_PATH], host[300];
+	struct hs_capture_sample s;
+	int64_t start = hs_now_ms(), next;
 	int rc = -1;
 
 	memset(&c, 0, sizeof(c));
@@ -371,21 +453,64 @@ hs_capture(struct hs_capture_options *o, char *err, size_t errlen)
 	c.err = err;
 	c.errlen = errlen;
 	err[0] = '\0';
+	conn.rfd = conn.wfd = -1;
+	conn.pid = 0;
+	if (open_session(&c, &conn) == -1)
+		goto out;
+	for (next = start;; next += interval_ms) {
+		if (sample(&c, &s) == -1)
+			goto out;
+		if (fn(ctx, &s) == -1) {
+			fail(&c, "cannot write the sample");
+			goto out;
+		}
+		if (duration_ms > 0 && next + interval_ms - start >
+		    duration_ms)
+			break;
+		/* Sleep until the next tick, interruptibly. */
+		while (hs_now_ms() < next + interval_ms) {
+			if (o->interrupted != NULL && *o->interrupted) {
+				rc = 0;		/* Ctrl-C ends a watch */
+				hs_cdp_close(c.cdp);
+				goto out;
+			}
+			hs_sleep_ms(next + interval_ms - hs_now_ms() > 100 ?
+			    100 : next + interval_ms - hs_now_ms(), NULL);
+		}
+	}
+	hs_cdp_close(c.cdp);
+	rc = 0;
+out:
+	if (rc == -1 && o->interrupted != NULL && *o->interrupted) {
+		rc = 0;
+		err[0] = '\0';
+	}
+	hs_cdp_free(c.cdp);
+	hs_conn_close(&conn);
+	return rc;
+}
+
+int
+hs_capture(struct hs_capture_options *o, char *err, size_t errlen)
+{
+	struct capture c;
+	struct hs_conn conn;
+	struct hs_cdp *cdp = NULL;
+	int rc = -1;
+
+	memset(&c, 0, sizeof(c));
+	c.o = o;
+	c.err = err;
+	c.errlen = errlen;
+	err[0] = '\0';
+	conn.rfd = conn.wfd = -1;
+	conn.pid = 0;
 	o->bytes = 0;
 	o->write_errno = 0;
-	if (choose_target(&c, path, sizeof(path)) == -1)
-		return -1;
-	if (open_stream(&c, &conn) == -1)
-		return -1;
-	snprintf(host, sizeof(host), "%s:%s", o->host, o->port);
-	if ((cdp = hs_cdp_new(&conn, o->max_message, 4 * o->max_message,
-	    on_event, &c)) == NULL) {
-		fail(&c, "out of memory");
+	if (open_session(&c, &conn) == -1)
 		goto out;
-	}
-	c.cdp = cdp;
-	if (hs_cdp_handshake(cdp, host, path) == -1 ||
-	    hs_cdp_call(cdp, "HeapProfiler.enable", NULL, NULL) == -1 ||
+	cdp = c.cdp;
+	if (hs_cdp_call(cdp, "HeapProfiler.enable", NULL, NULL) == -1 ||
 	    (o->gc && hs_cdp_call(cdp, "HeapProfiler.collectGarbage", NULL,
 	    NULL) == -1)) {
 		fail(&c, "%s", o->interrupted != NULL && *o->interrupted ?
@@ -433,7 +558,7 @@ hs_capture(struct hs_capture_options *o, char *err, size_t errlen)
 	hs_cdp_close(cdp);
 	rc = 0;
 out:
-	hs_cdp_free(cdp);
+	hs_cdp_free(c.cdp);
 	hs_conn_close(&conn);
 	return rc;
 }

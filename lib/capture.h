@@ -54,4 +54,20 @@ int	hs_capture_probe(struct hs_capture_options *, char *err, size_t errlen);
 /* Returns 0, or -1 with a one-line message in err. */
 int	hs_capture(struct hs_capture_options *, char *err, size_t errlen);
 
+/* A memory sample of the target, in bytes; -1 where unknown. */
+struct hs_capture_sample {
+	int64_t	heap_used, heap_total, rss, external, array_buffers;
+};
+
+/*
+ * Samples the target's memory every interval_ms (for duration_ms, or
+ * until interrupted when 0) without snapshots: process.memoryUsage() for
+ * Node.js, Runtime.getHeapUsage for a browser page.  fn gets each sample
+ * and returns 0 or -1.  An interrupt ends the watch normally (0).
+ */
+int	hs_capture_watch(struct hs_capture_options *, int64_t interval_ms,
+	    int64_t duration_ms,
+	    int (*fn)(void *ctx, const struct hs_capture_sample *), void *ctx,
+	    char *err, size_t errlen);
+
 #endif

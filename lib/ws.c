@@ -97,7 +97,11 @@ recv_cb(wslay_event_context_ptr ctx, uint8_t *buf, size_t len, int flags,
 		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
 		return -1;
 	}
-	hs_ws_fail(ws, "read: %s", strerror(errno));
+	/* A peer that went away reads as the end, whichever way it shows. */
+	if (errno == ECONNRESET)
+		ws->eof = 1;
+	else
+		hs_ws_fail(ws, "read: %s", strerror(errno));
 	wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
 	return -1;
 }
@@ -122,7 +126,10 @@ send_cb(wslay_event_context_ptr ctx, const uint8_t *data, size_t len,
 		wslay_event_set_error(ctx, WSLAY_ERR_WOULDBLOCK);
 		return -1;
 	}
-	hs_ws_fail(ws, "write: %s", strerror(errno));
+	if (errno == EPIPE || errno == ECONNRESET)
+		hs_ws_fail(ws, "connection closed");
+	else
+		hs_ws_fail(ws, "write: %s", strerror(errno));
 	wslay_event_set_error(ctx, WSLAY_ERR_CALLBACK_FAILURE);
 	return -1;
 }
@@ -312,7 +319,7 @@ flush(struct hs_ws *ws)
 {
 	while (wslay_event_want_write(ws->ctx)) {
 		if (wslay_event_send(ws->ctx) != 0)
-			return hs_ws_fail(ws, "connection lost while sending");
+			return hs_ws_fail(ws, "connection closed");
 		if (wslay_event_want_write(ws->ctx) &&
 		    hs_conn_wait(ws->conn, ws->conn->wfd, POLLOUT) == -1)
 			return hs_ws_fail(ws, "%s", ws->conn->err);

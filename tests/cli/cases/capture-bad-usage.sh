@@ -11,6 +11,8 @@ for args in "--inspect 127.0.0.1" "--inspect :9229" "--inspect h:99999" \
     "--inspect h:1 --keep -o f" \
     "--inspect h:1 --pipe cat" \
     "--docker a --k8s b" "--namespace n --inspect h:1" \
+    "--inspect h:1 --duration 1s" "--inspect h:1 --watch 1s -o f" \
+    "--inspect h:1 --watch 0s" \
     "" "extra --inspect h:1"; do
 	# shellcheck disable=SC2086
 	hs-capture $args >"$TMP/out" 2>&1
