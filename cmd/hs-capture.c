@@ -113,6 +113,26 @@ bar_done(struct bar *b)
 		fprintf(stderr, "\r\033[K");
 }
 
+/* After each capture: the bar is erased, to be drawn anew. */
+static void
+bar_reset(void *arg)
+{
+	struct bar *b = arg;
+
+	bar_done(b);
+	b->shown = 0;
+}
+
+/* Each path as soon as it is there, for whoever waits for it. */
+static int
+print_path(void *ctx, const char *path)
+{
+	(void)ctx;
+	if (printf("%s\n", path) < 0 || fflush(stdout) == EOF)
+		return -1;
+	return 0;
+}
+
 /* A write function for stdout that leaves the message to the library. */
 static int
 write_stdout(void *sink, const void *buf, size_t len)
@@ -181,226 +201,6 @@ container_prefix(struct hs_buf *b, const char *docker, const char *k8s,
 	return b->data;
 }
 
-/* A session's settings (--out-dir and the rest). */
-struct session {
-	const char	*out_dir, *id, *label, *service;
-	const char	*pipe, *before_cmd, *after_cmd;
-	int		 keep;
-	int64_t		 before_after_ms, interval_ms;
-	uint64_t	 count;
-	char		 idbuf[9];
-};
-
-static uint64_t timeout_secs;
-
-/*
- * One snapshot to path (NULL: stdout).  Returns 0, or -1 after saying
- * why.
- */
-static int
-capture_one(struct hs_capture_options *o, struct bar *bar, const char *path)
-{
-	struct hs_atomic *file = NULL;
-	char err[512];
-	int rc;
-
-	if (path != NULL) {
-		if ((file = hs_atomic_open(path, 0600, err,
-		    sizeof(err))) == NULL) {
-			hs_warnx("%s", err);
-			return -1;
-		}
-		o->write = hs_atomic_write;
-		o->sink = file;
-	} else {
-		o->write = write_stdout;
-		o->sink = NULL;
-	}
-	rc = hs_capture(o, err, sizeof(err));
-	bar_done(bar);
-	bar->shown = 0;
-	if (rc == -1) {
-		hs_atomic_abort(file);
-		if (o->write_errno != 0)
-			hs_warnx("%s: write error: %s", path != NULL ? path :
-			    "(stdout)", strerror(o->write_errno));
-		else if (strcmp(err, "timed out") == 0 ||
-		    strstr(err, ": timed out") != NULL)
-			hs_warnx("%s:%s: %s (--timeout %llu)", o->host,
-			    o->port, err, (unsigned long long)timeout_secs);
-		else
-			hs_warnx("%s:%s: %s", o->host, o->port, err);
-		return -1;
-	}
-	if (file != NULL && hs_atomic_commit(file, err, sizeof(err)) == -1) {
-		hs_warnx("%s", err);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Runs a hook or --pipe command; -1 (after saying so, with note) unless it
- * exits 0.
- */
-static int
-run(const char *what, const char *cmd, const char *subst,
-    const char *stdin_path, const char *note)
-{
-	char err[256];
-	int st;
-
-	fflush(stdout);
-	if ((st = hs_run_command(cmd, subst, stdin_path, err,
-	    sizeof(err))) == -1) {
-		hs_warnx("%s: %s%s", what, err, note);
-		return -1;
-	}
-	if (st != 0) {
-		hs_warnx("%s: the command exited with status %d%s", what, st,
-		    note);
-		return -1;
-	}
-	return 0;
-}
-
-/* After a snapshot file is written: --pipe, and the file's name. */
-static int
-finish_file(const struct session *s, const char *path)
-{
-	char base[4096], note[4200];
-	size_t n = strlen(path), ext = strlen(".heapsnapshot");
-
-	snprintf(base, sizeof(base), "%.*s", (int)(n > ext &&
-	    strcmp(path + n - ext, ".heapsnapshot") == 0 ? n - ext : n), path);
-	setenv("HS_SNAPSHOT", path, 1);
-	if (s->pipe != NULL) {
-		snprintf(note, sizeof(note), " (%s is kept)", path);
-		if (run("--pipe", s->pipe, base, path, note) == -1)
-			return -1;
-		if (!s->keep) {
-			unlink(path);
-			return 0;
-		}
-	}
-	/* Each path as soon as it is there, for whoever waits for it. */
-	if (s->out_dir != NULL && (printf("%s\n", path) < 0 ||
-	    fflush(stdout) == EOF)) {
-		hs_warnx("(stdout): write error: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-/* The snapshots of a session, or the one of -o or stdout. */
-static int
-snapshots(struct session *s, struct hs_capture_options *o, struct bar *bar,
-    const char *output)
-{
-	struct hs_buf path = { NULL, 0, 0 };
-	char label[160], dir[4096];
-	uint64_t i, n = 1;
-	int64_t wait = 0;
-	int rc = 0, close_at_end = o->close_inspector;
-
-	if (s->out_dir == NULL) {
-		if (capture_one(o, bar, output) == -1)
-			return -1;
-		return output != NULL ? finish_file(s, output) : 0;
-	}
-	if (s->before_after_ms > 0) {
-		n = 2;
-		wait = s->before_after_ms;
-	} else if (s->count > 0) {
-		n = s->count;
-		wait = s->interval_ms;
-	}
-	snprintf(dir, sizeof(dir), "%s/%s", s->out_dir, s->service);
-	if (hs_mkdirs(dir, 0700) == -1) {
-		hs_warnx("%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < n && rc == 0; i++) {
-		if (i > 0 && hs_sleep_ms(wait, &interrupted) == -1) {
-			hs_warnx("interrupted");
-			rc = -1;
-			break;
-		}
-		if (s->before_after_ms > 0)
-			snprintf(label, sizeof(label), "%s", i == 0 ? "before" :
-			    "after");
-		else if (s->count > 0)
-			snprintf(label, sizeof(label), "%s-%llu", s->label,
-			    (unsigned long long)i + 1);
-		else
-			snprintf(label, sizeof(label), "%s", s->label);
-		setenv("HS_LABEL", label, 1);
-		hs_buf_reset(&path);
-		/* --close after the last snapshot only. */
-		o->close_inspector = close_at_end && i == n - 1;
-		if (hs_session_path(&path, s->out_dir, s->service, s->id,
-		    label, time(NULL)) == -1)
-			hs_errx("out of memory");
-		if (capture_one(o, bar, path.data) == -1 ||
-		    finish_file(s, path.data) == -1)
-			rc = -1;
-	}
-	hs_buf_free(&path);
-	o->close_inspector = close_at_end;
-	return rc;
-}
-
-/* The session's settings from options and the environment, checked. */
-static void
-session_check(struct session *s, const char *docker, const char *k8s,
-    uint64_t pid, const char *output)
-{
-	if (s->out_dir != NULL && *s->out_dir == '\0')
-		s->out_dir = NULL;
-	if (s->out_dir != NULL && output != NULL)
-		hs_errx("-o and --out-dir exclude each other");
-	if ((s->before_after_ms > 0 || s->count > 0) && s->out_dir == NULL)
-		hs_errx("--before-after and --interval need --out-dir");
-	if (s->before_after_ms > 0 && s->count > 0)
-		hs_errx("--before-after and --interval exclude each other");
-	if ((s->count > 0) != (s->interval_ms > 0))
-		hs_errx("--interval and --count go together");
-	if (s->keep && s->pipe == NULL)
-		hs_errx("--keep goes with --pipe");
-	if (s->pipe != NULL && s->out_dir == NULL && output == NULL)
-		hs_errx("--pipe needs -o or --out-dir");
-	if (s->id == NULL || *s->id == '\0') {
-		if (hs_session_new_id(s->idbuf) == -1)
-			hs_errx("cannot make a session id: %s",
-			    strerror(errno));
-		s->id = s->idbuf;
-	}
-	if (!hs_session_word_ok(s->id, 0))
-		hs_errx("--session: expected letters, digits, '.' and '-'");
-	if (s->label == NULL || *s->label == '\0')
-		s->label = "snapshot";
-	if (!hs_session_word_ok(s->label, 1))
-		hs_errx("--label: expected letters, digits, '.', '-' and '_'");
-	if (s->service == NULL || *s->service == '\0') {
-		static char name[32];
-
-		if (docker != NULL || k8s != NULL)
-			s->service = docker != NULL ? docker : k8s;
-		else if (pid != 0)
-			snprintf(name, sizeof(name), "pid-%llu",
-			    (unsigned long long)pid);
-		else
-			snprintf(name, sizeof(name), "node");
-		if (s->service == NULL)
-			s->service = name;
-	}
-	if (!hs_session_word_ok(s->service, 1))
-		hs_errx("--service-name: expected letters, digits, '.', '-' "
-		    "and '_'");
-	setenv("HS_SESSION_ID", s->id, 1);
-	setenv("HS_SERVICE_NAME", s->service, 1);
-}
-
 /* --watch: one JSON line per sample on stdout. */
 struct watch {
 	pid_t	 pid;		/* local --pid: VmRSS from /proc, or 0 */
@@ -451,7 +251,7 @@ print_sample(void *ctx, const struct hs_capture_sample *s)
 
 /* HS_STRATEGY: "once", "before-after:DURATION" or "interval:D:N". */
 static void
-strategy_from_env(struct session *s)
+strategy_from_env(struct hs_session *s)
 {
 	const char *e = getenv("HS_STRATEGY");
 	char buf[64], *colon;
@@ -516,7 +316,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct hs_capture_options o;
-	struct session sess;
+	struct hs_session sess;
 	struct sigaction sa;
 	struct bar bar = { 0, 0, 0 };
 	struct hs_activate_options act;
@@ -524,14 +324,14 @@ main(int argc, char *argv[])
 	const char *inspect = getenv("HS_INSPECT"), *output = NULL;
 	const char *exec = NULL, *docker = NULL, *k8s = NULL, *ns = NULL;
 	const char *container = NULL, *pidarg = NULL;
-	char host[256], err[512], relay_cmd[4096], *relay[11];
+	char host[256], err[4608], relay_cmd[4096], *relay[11], service[256];
 	uint64_t timeout = 0, pid = 0;
 	int64_t watch_ms = 0, duration_ms = 0;
-	int ch, quiet = 0, rc, allow_remote = 0, inspect_given = 0;
+	int ch, quiet = 0, allow_remote = 0, inspect_given = 0;
 
 	hs_cli_init(argv[0]);
 	hs_capture_defaults(&o);
-	memset(&sess, 0, sizeof(sess));
+	hs_session_defaults(&sess);
 	sess.out_dir = getenv("HS_OUT_DIR");
 	sess.id = getenv("HS_SESSION_ID");
 	sess.label = getenv("HS_LABEL");
@@ -698,7 +498,17 @@ main(int argc, char *argv[])
 	    sess.count > 0))
 		hs_errx("--watch writes samples to stdout, without snapshots, "
 		    "files or hooks");
-	session_check(&sess, docker, k8s, pid, output);
+	sess.output = output;
+	if (docker != NULL || k8s != NULL)
+		snprintf(service, sizeof(service), "%s", docker != NULL ?
+		    docker : k8s);
+	else if (pid != 0)
+		snprintf(service, sizeof(service), "pid-%llu",
+		    (unsigned long long)pid);
+	else
+		snprintf(service, sizeof(service), "node");
+	if (hs_session_check(&sess, service, err, sizeof(err)) == -1)
+		hs_errx("%s", err);
 	if (output == NULL && sess.out_dir == NULL && watch_ms == 0 &&
 	    isatty(STDOUT_FILENO))
 		hs_errx("refusing to write a snapshot to a terminal (use -o "
@@ -738,7 +548,6 @@ main(int argc, char *argv[])
 	o.progress = bar_update;
 	o.progress_ctx = &bar;
 
-	timeout_secs = timeout;
 	snprintf(err, sizeof(err), "%s:%s", o.host, o.port);
 	setenv("HS_INSPECT_ADDRESS", err, 1);
 
@@ -759,20 +568,14 @@ main(int argc, char *argv[])
 		return HS_EXIT_OK;
 	}
 
-	/* The after-command runs whatever happened once the window opened. */
-	rc = 0;
-	if (sess.before_cmd != NULL)
-		rc = run("--before-cmd", sess.before_cmd, NULL, NULL, "");
-	if (rc == 0 && interrupted) {
-		hs_warnx("interrupted");
-		rc = -1;
-	}
-	if (rc == 0)
-		rc = snapshots(&sess, &o, &bar, output);
-	if (sess.after_cmd != NULL && run("--after-cmd", sess.after_cmd, NULL,
-	    NULL, "") == -1)
-		rc = -1;
-	if (rc == -1) {
+	sess.interrupted = &interrupted;
+	sess.timeout_s = (int64_t)timeout;
+	sess.stdout_write = write_stdout;
+	sess.on_file = print_path;
+	sess.after_capture = bar_reset;
+	sess.ctx = &bar;
+	if (hs_session_run(&sess, &o, err, sizeof(err)) == -1) {
+		hs_warnx("%s", err);
 		hs_buf_free(&prefix);
 		return HS_EXIT_TROUBLE;
 	}

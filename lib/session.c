@@ -14,8 +14,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <stdarg.h>
+
 #include "alloc.h"
+#include "atomic.h"
 #include "buf.h"
+#include "capture.h"
 #include "session.h"
 
 int
@@ -193,4 +197,239 @@ hs_sleep_ms(int64_t ms, volatile sig_atomic_t *interrupted)
 		ms -= step;
 	}
 	return interrupted != NULL && *interrupted ? -1 : 0;
+}
+
+/* ---- sessions ---- */
+
+static int
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void
+hs_session_defaults(struct hs_session *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+int
+hs_session_check(struct hs_session *s, const char *default_service,
+    char *err, size_t errlen)
+{
+	if (s->out_dir != NULL && *s->out_dir == '\0')
+		s->out_dir = NULL;
+	if (s->out_dir != NULL && s->output != NULL)
+		return fail(err, errlen, "-o and --out-dir exclude each other");
+	if ((s->before_after_ms > 0 || s->count > 0) && s->out_dir == NULL)
+		return fail(err, errlen, "--before-after and --interval need "
+		    "--out-dir");
+	if (s->before_after_ms > 0 && s->count > 0)
+		return fail(err, errlen, "--before-after and --interval "
+		    "exclude each other");
+	if ((s->count > 0) != (s->interval_ms > 0))
+		return fail(err, errlen, "--interval and --count go together");
+	if (s->keep && s->pipe == NULL)
+		return fail(err, errlen, "--keep goes with --pipe");
+	if (s->pipe != NULL && s->out_dir == NULL && s->output == NULL)
+		return fail(err, errlen, "--pipe needs -o or --out-dir");
+	if (s->id == NULL || *s->id == '\0') {
+		if (hs_session_new_id(s->idbuf) == -1)
+			return fail(err, errlen, "cannot make a session id: %s",
+			    strerror(errno));
+		s->id = s->idbuf;
+	}
+	if (!hs_session_word_ok(s->id, 0))
+		return fail(err, errlen, "--session: expected letters, digits, "
+		    "'.' and '-'");
+	if (s->label == NULL || *s->label == '\0')
+		s->label = "snapshot";
+	if (!hs_session_word_ok(s->label, 1))
+		return fail(err, errlen, "--label: expected letters, digits, "
+		    "'.', '-' and '_'");
+	if (s->service == NULL || *s->service == '\0')
+		s->service = default_service;
+	if (!hs_session_word_ok(s->service, 1))
+		return fail(err, errlen, "--service-name: expected letters, "
+		    "digits, '.', '-' and '_'");
+	setenv("HS_SESSION_ID", s->id, 1);
+	setenv("HS_SERVICE_NAME", s->service, 1);
+	return 0;
+}
+
+/* One snapshot to path (NULL: stdout). */
+static int
+capture_one(struct hs_session *s, struct hs_capture_options *o,
+    const char *path, char *err, size_t errlen)
+{
+	struct hs_atomic *file = NULL;
+	char msg[512];
+	int rc;
+
+	if (path != NULL) {
+		if ((file = hs_atomic_open(path, 0600, err, errlen)) == NULL)
+			return -1;
+		o->write = hs_atomic_write;
+		o->sink = file;
+	} else {
+		o->write = s->stdout_write;
+		o->sink = NULL;
+	}
+	rc = hs_capture(o, msg, sizeof(msg));
+	if (s->after_capture != NULL)
+		s->after_capture(s->ctx);
+	if (rc == -1) {
+		hs_atomic_abort(file);
+		if (o->write_errno != 0)
+			return fail(err, errlen, "%s: write error: %s",
+			    path != NULL ? path : "(stdout)",
+			    strerror(o->write_errno));
+		if (strcmp(msg, "timed out") == 0 ||
+		    strstr(msg, ": timed out") != NULL)
+			return fail(err, errlen, "%s:%s: %s (--timeout %lld)",
+			    o->host, o->port, msg, (long long)s->timeout_s);
+		return fail(err, errlen, "%s:%s: %s", o->host, o->port, msg);
+	}
+	if (file != NULL && hs_atomic_commit(file, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+/* Runs a hook or --pipe command; -1 unless it exits 0. */
+static int
+run(const char *what, const char *cmd, const char *subst,
+    const char *stdin_path, const char *note, char *err, size_t errlen)
+{
+	char msg[256];
+	int st;
+
+	fflush(stdout);
+	if ((st = hs_run_command(cmd, subst, stdin_path, msg,
+	    sizeof(msg))) == -1)
+		return fail(err, errlen, "%s: %s%s", what, msg, note);
+	if (st != 0)
+		return fail(err, errlen, "%s: the command exited with status "
+		    "%d%s", what, st, note);
+	return 0;
+}
+
+/* After a snapshot file is written: --pipe, and the file's name. */
+static int
+finish_file(struct hs_session *s, const char *path, char *err,
+    size_t errlen)
+{
+	struct hs_buf base = { NULL, 0, 0 }, note = { NULL, 0, 0 };
+	size_t n = strlen(path), ext = strlen(".heapsnapshot");
+	int rc = 0;
+
+	setenv("HS_SNAPSHOT", path, 1);
+	if (s->pipe != NULL) {
+		if (hs_buf_add(&base, path, n > ext && strcmp(path + n - ext,
+		    ".heapsnapshot") == 0 ? n - ext : n) == -1 ||
+		    hs_buf_cstr(&base) == -1 ||
+		    hs_buf_printf(&note, " (%s is kept)", path) == -1) {
+			rc = fail(err, errlen, "out of memory");
+		} else if (run("--pipe", s->pipe, base.data, path, note.data,
+		    err, errlen) == -1) {
+			rc = -1;
+		} else if (!s->keep) {
+			unlink(path);
+			path = NULL;
+		}
+		hs_buf_free(&base);
+		hs_buf_free(&note);
+	}
+	if (rc == 0 && path != NULL && s->out_dir != NULL &&
+	    s->on_file != NULL && s->on_file(s->ctx, path) == -1)
+		rc = fail(err, errlen, "(stdout): write error: %s",
+		    strerror(errno));
+	return rc;
+}
+
+/* The snapshots of a session, or the one of output or stdout. */
+static int
+snapshots(struct hs_session *s, struct hs_capture_options *o, char *err,
+    size_t errlen)
+{
+	struct hs_buf path = { NULL, 0, 0 }, dir = { NULL, 0, 0 };
+	char label[160];
+	uint64_t i, n = 1;
+	int64_t wait = 0;
+	int rc = 0, close_at_end = o->close_inspector;
+
+	if (s->out_dir == NULL) {
+		if (capture_one(s, o, s->output, err, errlen) == -1)
+			return -1;
+		return s->output != NULL ? finish_file(s, s->output, err,
+		    errlen) : 0;
+	}
+	if (s->before_after_ms > 0) {
+		n = 2;
+		wait = s->before_after_ms;
+	} else if (s->count > 0) {
+		n = s->count;
+		wait = s->interval_ms;
+	}
+	if (hs_buf_printf(&dir, "%s/%s", s->out_dir, s->service) == -1 ||
+	    hs_buf_cstr(&dir) == -1)
+		return fail(err, errlen, "out of memory");
+	if (hs_mkdirs(dir.data, 0700) == -1) {
+		rc = fail(err, errlen, "%s: %s", dir.data, strerror(errno));
+		hs_buf_free(&dir);
+		return rc;
+	}
+	hs_buf_free(&dir);
+	for (i = 0; i < n && rc == 0; i++) {
+		if (i > 0 && hs_sleep_ms(wait, s->interrupted) == -1) {
+			rc = fail(err, errlen, "interrupted");
+			break;
+		}
+		if (s->before_after_ms > 0)
+			snprintf(label, sizeof(label), "%s", i == 0 ? "before" :
+			    "after");
+		else if (s->count > 0)
+			snprintf(label, sizeof(label), "%s-%llu", s->label,
+			    (unsigned long long)i + 1);
+		else
+			snprintf(label, sizeof(label), "%s", s->label);
+		setenv("HS_LABEL", label, 1);
+		hs_buf_reset(&path);
+		/* --close after the last snapshot only. */
+		o->close_inspector = close_at_end && i == n - 1;
+		if (hs_session_path(&path, s->out_dir, s->service, s->id,
+		    label, time(NULL)) == -1)
+			rc = fail(err, errlen, "out of memory");
+		else if (capture_one(s, o, path.data, err, errlen) == -1 ||
+		    finish_file(s, path.data, err, errlen) == -1)
+			rc = -1;
+	}
+	hs_buf_free(&path);
+	o->close_inspector = close_at_end;
+	return rc;
+}
+
+int
+hs_session_run(struct hs_session *s, struct hs_capture_options *o,
+    char *err, size_t errlen)
+{
+	char after_err[512];
+	int rc = 0;
+
+	/* The after-command runs whatever happened once the window opened. */
+	if (s->before_cmd != NULL)
+		rc = run("--before-cmd", s->before_cmd, NULL, NULL, "", err,
+		    errlen);
+	if (rc == 0 && s->interrupted != NULL && *s->interrupted)
+		rc = fail(err, errlen, "interrupted");
+	if (rc == 0)
+		rc = snapshots(s, o, err, errlen);
+	if (s->after_cmd != NULL && run("--after-cmd", s->after_cmd, NULL,
+	    NULL, "", after_err, sizeof(after_err)) == -1 && rc == 0)
+		rc = fail(err, errlen, "%s", after_err);
+	return rc;
 }

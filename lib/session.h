@@ -16,7 +16,48 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "zstdio.h"	/* hs_write_fn */
+
 struct hs_buf;
+struct hs_capture_options;
+
+/*
+ * A session: one snapshot (to output, a file, or stdout), or with out_dir
+ * a set of named files: one labelled label, "before" and "after" with
+ * before_after_ms between them, or count of them interval_ms apart.  Each
+ * finished file goes to pipe (with {} its path without .heapsnapshot) and
+ * is then removed unless keep; before_cmd and after_cmd run around it all
+ * (after_cmd whatever happened).  Commands see HS_LABEL and HS_SNAPSHOT in
+ * their environment, which hs_session_run() sets.
+ */
+struct hs_session {
+	const char	*out_dir, *id, *label, *service;
+	const char	*output;	/* without out_dir: a file, or NULL */
+	const char	*pipe, *before_cmd, *after_cmd;
+	int		 keep;
+	int64_t		 before_after_ms, interval_ms;
+	uint64_t	 count;
+	int64_t		 timeout_s;	/* named in a timeout's message */
+	volatile sig_atomic_t *interrupted;
+	hs_write_fn	 stdout_write;	/* for a snapshot on stdout */
+	/* Each kept file of out_dir (0, or -1 with errno set). */
+	int		(*on_file)(void *ctx, const char *path);
+	/* After each capture, whatever its end. */
+	void		(*after_capture)(void *ctx);
+	void		*ctx;
+	char		 idbuf[9];
+};
+
+void	hs_session_defaults(struct hs_session *);
+/*
+ * Checks the settings and fills in the defaults (a new id, the label
+ * "snapshot", default_service); -1 with a message.
+ */
+int	hs_session_check(struct hs_session *, const char *default_service,
+	    char *err, size_t errlen);
+/* Runs the session; -1 with a one-line message (the first failure). */
+int	hs_session_run(struct hs_session *, struct hs_capture_options *,
+	    char *err, size_t errlen);
 
 /* "500ms", "30s", "3m", "1h", or plain seconds: 0 and *ms, else -1. */
 int	hs_parse_duration(const char *s, int64_t *ms);
