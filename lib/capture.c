@@ -72,6 +72,14 @@ open_stream(struct capture *c, struct hs_conn *conn)
 	return 0;
 }
 
+/* host:port for a Host header, an IPv6 address in brackets. */
+static void
+host_header(const struct hs_capture_options *o, char *buf, size_t len)
+{
+	snprintf(buf, len, strchr(o->host, ':') != NULL ? "[%s]:%s" : "%s:%s",
+	    o->host, o->port);
+}
+
 /* The value of the Content-Length header in an HTTP head, or -1. */
 static long
 content_length(const char *head, const char *end)
@@ -95,16 +103,16 @@ get_list(struct capture *c)
 	struct hs_conn conn;
 	struct hs_buf b = { NULL, 0, 0 };
 	struct hs_jv *v = NULL;
-	char req[512], jerr[160], *body;
+	char req[512], jerr[160], host[300], *body;
 	long cl;
 	ssize_t n;
 	int len;
 
 	if (open_stream(c, &conn) == -1)
 		return NULL;
+	host_header(c->o, host, sizeof(host));
 	len = snprintf(req, sizeof(req), "GET /json/list HTTP/1.1\r\n"
-	    "Host: %s:%s\r\nConnection: close\r\n\r\n", c->o->host,
-	    c->o->port);
+	    "Host: %s\r\nConnection: close\r\n\r\n", host);
 	if (len < 0 || (size_t)len >= sizeof(req)) {
 		fail(c, "inspector address too long");
 		goto out;
@@ -372,7 +380,7 @@ open_session(struct capture *c, struct hs_conn *conn)
 		return -1;
 	if (open_stream(c, conn) == -1)
 		return -1;
-	snprintf(host, sizeof(host), "%s:%s", c->o->host, c->o->port);
+	host_header(c->o, host, sizeof(host));
 	if ((c->cdp = hs_cdp_new(conn, c->o->max_message,
 	    4 * c->o->max_message, on_event, c)) == NULL)
 		return fail(c, "out of memory");
