@@ -3,7 +3,8 @@
 # page chosen among the browser's targets by --target, a pattern over URL
 # and title; hs-summarize finds the page's 2345 PlantedWidget objects.
 # Without --target, the one page target (of the browser's several
-# targets) is taken; a pattern that matches nothing and a bad one fail.
+# targets) is taken; a pattern that matches nothing and a bad one fail;
+# --watch samples the page's heap.
 . tests/cli/lib.sh
 . tests/cli/cases/data/capture-lib.sh
 need jq zstd setsid
@@ -48,4 +49,10 @@ hs-capture -q --inspect 127.0.0.1:$port --target 'no such page' 2>&1 |
     sed "s/:$port:/:PORT:/"
 hs-capture -q --inspect 127.0.0.1:$port --target '(' 2>&1 |
     sed "s/:$port:/:PORT:/"
+# --watch on a page: V8's heap figures, the process ones null.
+hs-capture --inspect 127.0.0.1:$port --target 'planted\.html$' \
+    --watch 100ms --duration 300ms |
+    jq -r '[(.heap_used > 0 and .heap_total >= .heap_used), .rss,
+	.external, .array_buffers] | map(tostring) | join(" ")' | uniq -c |
+    sed 's/^ *//'
 ls -A | grep -v '^profile$' | grep -v 'err$'
