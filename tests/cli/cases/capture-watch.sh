@@ -28,7 +28,7 @@ hs-capture --timeout 60 --inspect 127.0.0.1:$PORT --watch 100ms >until-int \
     2>int.err &
 w=$!
 PIDS="$PIDS $w"
-wait_for until-int sample || { cat int.err >&2; exit 1; }
+wait_for until-int sample int.err
 kill -INT $w
 wait $w
 echo "interrupted: exit $?"
@@ -36,7 +36,7 @@ cat int.err
 hs-capture --pid $NODE_PID --watch 100ms >until-death 2>death.err &
 w=$!
 PIDS="$PIDS $w"
-wait_for until-death sample
+wait_for until-death sample death.err
 kill -9 $NODE_PID
 wait $w
 echo "target died: exit $?"

@@ -21,13 +21,17 @@ node_bin() {
 	echo "$b"
 }
 
-# wait_for FILE PATTERN: wait (at most 20 s) until FILE has a line that
-# matches PATTERN.
+# wait_for FILE PATTERN [LOG]: wait (at most 20 s) until FILE has a line
+# that matches PATTERN; on a timeout, show LOG (a stderr to explain why).
 wait_for() {
 	i=0
 	until grep -q "$2" "$1" 2>/dev/null; do
 		i=$((i + 1))
-		[ $i -gt 200 ] && { echo "timed out waiting for $2 in $1" >&2; exit 1; }
+		if [ $i -gt 200 ]; then
+			echo "timed out waiting for $2 in $1" >&2
+			[ -n "${3:-}" ] && cat "$3" >&2
+			exit 1
+		fi
 		sleep 0.1
 	done
 }
