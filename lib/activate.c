@@ -26,7 +26,8 @@
 /*
  * The script the container's node runs: "info PID" prints the facts,
  * "usr1 PID" sends SIGUSR1, "relay HOST PORT" relays a TCP stream over
- * stdin and stdout.  It writes no more than one line to stderr.
+ * stdin and stdout.  It writes no more than one line to stderr, and
+ * nothing when a side just goes away (hs-capture sees that itself).
  */
 static const char script[] =
 "'use strict';"
@@ -35,7 +36,9 @@ static const char script[] =
 "process.exit(1)};"
 "if(m==='relay'){"
 "const s=require('net').connect(+b,a);"
-"s.on('error',die);process.stdin.pipe(s);s.pipe(process.stdout,{end:false});"
+"const gone=e=>e.code==='ECONNRESET'||e.code==='EPIPE'?process.exit(0):die(e);"
+"s.on('error',gone);process.stdout.on('error',gone);"
+"process.stdin.pipe(s);s.pipe(process.stdout,{end:false});"
 "s.on('end',()=>process.stdout.write('',()=>process.exit(0)));"
 "process.stdin.on('end',()=>s.end());"
 "}else if(m==='usr1'){"
