@@ -20,6 +20,8 @@ CC ?= cc
 PKGS = yajl libzstd libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyajl -lzstd -lpcre2-8)
+# Debian's libwslay-dev has no pkg-config file; fall back to -lwslay.
+WSLAY_LIBS := $(shell pkg-config --libs libwslay 2>/dev/null || echo -lwslay)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -33,12 +35,12 @@ ALL_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DHS_VERSION='"$(VERSION)"' -DHS_DATADIR='"$(DATADIR)"' \
 	$(OPT) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -Ilib -Icmd $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
-LIBS = $(PKG_LIBS) -lpthread -lm
+LIBS = $(PKG_LIBS) $(WSLAY_LIBS) -lpthread -lm
 
 LIB_SRC = $(wildcard lib/*.c)
 LIB_OBJ = $(LIB_SRC:.c=.o)
 CLI_OBJ = cmd/cli.o
-TOOLS = hs-summarize hs-report hs-diff hs-junit hs-trend
+TOOLS = hs-summarize hs-report hs-diff hs-junit hs-capture hs-trend
 UNIT_SRC = $(wildcard tests/unit/test_*.c)
 UNIT_BIN = $(UNIT_SRC:.c=)
 MANPAGES = $(wildcard man/*.1 man/*.5)

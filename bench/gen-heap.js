@@ -2,13 +2,17 @@
 // Build a realistic, deterministic JS heap and write a V8 heap snapshot.
 //
 // Usage:
-//   node --max-old-space-size=MB bench/gen-heap.js OUT.heapsnapshot TARGET_MB [--long-string] [--units=N]
+//   node --max-old-space-size=MB bench/gen-heap.js OUT.heapsnapshot TARGET_MB [--long-string] [--units=N] [--serve]
 //
 // TARGET_MB is the approximate size of the *snapshot file* (not of the heap).
 // The heap is built from "units"; UNITS_PER_MB (calibrated on node v20) maps
 // TARGET_MB to a unit count. --units=N overrides the calibration.
 // --long-string adds one 64 MiB string (held by a module-level variable) on
 // top of TARGET_MB, so the file comes out ~TARGET_MB + 64.
+// --serve builds the heap, says "gen-heap: ready" on stderr and stays up;
+// each SIGUSR2 then writes the snapshot to OUT with v8.writeHeapSnapshot()
+// and says "gen-heap: wrote SECONDS s" (bench/capture.sh times hs-capture
+// against that on the same process).
 'use strict';
 
 const v8 = require('v8');
@@ -244,6 +248,19 @@ globalThis.__benchRoots = { registries, userCache, seenSkus, bus, leakedRequests
 
 const t1 = Date.now();
 const hs = process.memoryUsage();
+if (opts.has('--serve')) {
+  process.stderr.write(`gen-heap: ready heapUsed=${(hs.heapUsed / 1048576).toFixed(0)}MB ` +
+    `build=${((t1 - t0) / 1000).toFixed(1)}s\n`);
+  process.on('SIGUSR2', () => {
+    const w0 = process.hrtime.bigint();
+    const f = v8.writeHeapSnapshot(outPath + '.tmp');
+    fs.renameSync(f, outPath);
+    const secs = Number(process.hrtime.bigint() - w0) / 1e9;
+    process.stderr.write(`gen-heap: wrote ${secs.toFixed(2)} s ${fs.statSync(outPath).size} bytes\n`);
+  });
+  setInterval(() => {}, 1 << 30);
+  return;
+}
 fs.mkdirSync(path.dirname(path.resolve(outPath)), { recursive: true });
 const tmp = outPath + '.tmp';
 const written = v8.writeHeapSnapshot(tmp);

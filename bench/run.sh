@@ -12,6 +12,9 @@
 #   HS_DIFF           hs-diff, timed on two summaries of each sized snapshot
 #                     (default ./hs-diff)
 #   HS_BENCH_DIFF     1 (default) also time hs-diff; 0 skips it
+#   HS_BENCH_CAPTURE  1 (default) also time hs-capture against
+#                     v8.writeHeapSnapshot (bench/capture.sh); 0 skips it
+#   HS_BENCH_CAPTURE_MB  snapshot size of that process (default 1000)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -200,6 +203,11 @@ if [ ${#drows[@]} -gt 0 ]; then
     echo
     ratio_line "hs-diff time 1000mb/100mb:" "${DIFF_T[heap-1000mb]}" "${DIFF_T[heap-100mb]}"
   fi
+fi
+
+# ---- 5. hs-capture against v8.writeHeapSnapshot --------------------------
+if [ "${HS_BENCH_CAPTURE:-1}" = 1 ]; then
+  bash bench/capture.sh || status=1
 fi
 
 awk -v g0="$t_gen0" -v g1="$t_gen1" -v m0="$t_m0" -v m1="$t_m1" -v d0="$t_d0" -v d1="$t_d1" \

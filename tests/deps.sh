@@ -29,6 +29,8 @@ need yajl-tools	command -v json_verify
 need libzstd-dev	lib libzstd libzstd-dev
 need zstd	command -v zstd
 need libpcre2-dev	lib libpcre2-8 libpcre2-dev
+need libwslay-dev	lib libwslay libwslay-dev
+need iproute2	command -v ip
 need libcmocka-dev	lib cmocka libcmocka-dev
 need mandoc	command -v mandoc
 need jq		command -v jq

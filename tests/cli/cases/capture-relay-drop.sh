@@ -1,0 +1,20 @@
+# the connection drops half-way through the snapshot (the --exec relay is
+# killed): hs-capture exits 2 with one line and leaves no file
+. tests/cli/lib.sh
+. tests/cli/cases/data/capture-lib.sh
+need node pgrep
+start_planted "$(node_bin 20)" 10 60
+cd "$TMP" || exit 1
+# --exec env: the relay is this machine's node, run by /bin/sh, a child
+# of hs-capture (sh may exec it or run it as its own child).
+hs-capture -q --exec env --pid $NODE_PID -o out.heapsnapshot 2>capture.err &
+cap=$!
+PIDS="$PIDS $cap"
+wait_tmp_data
+relay=$(pgrep -P $cap)
+[ -n "$relay" ] || { echo "no relay process"; exit 1; }
+kill -9 $(pgrep -P "$relay") $relay
+wait $cap
+echo "exit $?"
+sed "s/:$PORT:/:PORT:/" capture.err
+echo "left: $(ls -A | grep -c -v 'err$')"

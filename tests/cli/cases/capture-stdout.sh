@@ -1,0 +1,12 @@
+# hs-capture writes to stdout by default, straight into hs-summarize, and
+# takes the inspector's address from HS_INSPECT; --no-gc still captures
+. tests/cli/lib.sh
+. tests/cli/cases/data/capture-lib.sh
+need node jq zstd
+start_planted "$(node_bin 20)" 4321
+HS_INSPECT=127.0.0.1:$PORT hs-capture | hs-summarize -q -o "$TMP/s.hss"
+echo "exit $?"
+hs-report --format tsv "$TMP/s.hss" | awk -F '\t' '$1 == "PlantedThing" { print $1, $3 }'
+hs-capture --no-gc --inspect 127.0.0.1:$PORT >"$TMP/nogc.heapsnapshot"
+echo "exit $?"
+planted "$TMP/nogc.heapsnapshot"

@@ -1,0 +1,362 @@
+/*
+ * test_ws: the WebSocket client against a scripted server on a socketpair:
+ * the handshake (good and bad answers), framing (fragments, pings, masked
+ * or reserved or unknown frames, messages over the limit, truncation,
+ * close), and that no error quotes the peer's bytes.  SHA-1 and base64
+ * against RFC 6455's example.
+ */
+#include "testutil.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/socket.h>
+
+#include "conn.h"
+#include "sha1.h"
+#include "ws.h"
+
+enum answer { GOOD, BAD_ACCEPT, NO_ACCEPT, STATUS_403, HUGE_HEAD, NOTHING };
+
+struct server {
+	int		 fd;
+	enum answer	 answer;
+	const char	*frames;	/* sent after the answer */
+	size_t		 frames_len;
+	int		 wait_reply;	/* read a reply before the end */
+	char		 got[512];	/* what the client sent after it */
+	size_t		 got_len;
+};
+
+static void
+send_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0) {
+		w = send(fd, c, n, MSG_NOSIGNAL);
+		if (w <= 0)
+			return;
+		c += w;
+		n -= (size_t)w;
+	}
+}
+
+static void *
+serve(void *arg)
+{
+	struct server *s = arg;
+	char req[2048], resp[9000], accept[32], concat[128];
+	const char *k;
+	uint8_t d[20];
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < sizeof(req) - 1) {
+		n = read(s->fd, req + len, sizeof(req) - 1 - len);
+		if (n <= 0)
+			return NULL;
+		len += (size_t)n;
+		req[len] = '\0';
+		if (strstr(req, "\r\n\r\n") != NULL)
+			break;
+	}
+	k = strstr(req, "Sec-WebSocket-Key: ");
+	if (k == NULL)
+		return NULL;
+	k += 19;
+	snprintf(concat, sizeof(concat), "%.*s%s", (int)strcspn(k, "\r"), k,
+	    "258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+	hs_sha1(concat, strlen(concat), d);
+	hs_base64(d, sizeof(d), accept);
+	switch (s->answer) {
+	case GOOD:
+		snprintf(resp, sizeof(resp), "HTTP/1.1 101 Switching Protocols"
+		    "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+		    "sec-websocket-accept:  %s \r\n\r\n", accept);
+		break;
+	case BAD_ACCEPT:
+		snprintf(resp, sizeof(resp), "HTTP/1.1 101 OK\r\n"
+		    "Sec-WebSocket-Accept: SECRETx%s\r\n\r\n", accept + 7);
+		break;
+	case NO_ACCEPT:
+		snprintf(resp, sizeof(resp), "HTTP/1.1 101 OK\r\n"
+		    "X-Secret: SECRET\r\n\r\n");
+		break;
+	case STATUS_403:
+		snprintf(resp, sizeof(resp), "HTTP/1.1 403 SECRET\r\n\r\n");
+		break;
+	case HUGE_HEAD:
+		memset(resp, 'S', sizeof(resp) - 1);
+		resp[sizeof(resp) - 1] = '\0';
+		memcpy(resp, "HTTP/1.1 101 OK\r\nX: ", 20);
+		break;
+	case NOTHING:
+		resp[0] = '\0';
+		break;
+	}
+	send_all(s->fd, resp, strlen(resp));
+	send_all(s->fd, s->frames, s->frames_len);
+	while (s->wait_reply && s->got_len < 6 && (n = read(s->fd,
+	    s->got + s->got_len, sizeof(s->got) - s->got_len)) > 0)
+		s->got_len += (size_t)n;
+	shutdown(s->fd, SHUT_WR);
+	/* Keep what the client sends (pongs, close frames). */
+	while (s->got_len < sizeof(s->got) && (n = read(s->fd,
+	    s->got + s->got_len, sizeof(s->got) - s->got_len)) > 0)
+		s->got_len += (size_t)n;
+	return NULL;
+}
+
+/* The server reads the client's pong before it ends the stream. */
+static int wait_for_pong;
+
+struct messages {
+	char	 text[1024];
+	size_t	 n;
+};
+
+static int
+collect(void *ctx, const char *msg, size_t len)
+{
+	struct messages *m = ctx;
+	size_t used = strlen(m->text);
+
+	snprintf(m->text + used, sizeof(m->text) - used, "[%.*s]", (int)len,
+	    msg);
+	m->n++;
+	return 0;
+}
+
+/*
+ * Runs a client against a server that answers as told and then sends
+ * frames; pumps until an error (or 20 rounds).  Returns the error ("" if
+ * none) in err, the messages in m, what the client sent in *srv.
+ */
+static int
+run(enum answer answer, const char *frames, size_t frames_len,
+    size_t max_message, struct messages *m, char *err, size_t errlen,
+    struct server *srv)
+{
+	struct hs_conn conn;
+	struct hs_ws *ws;
+	pthread_t t;
+	int sv[2], rc, i;
+
+	memset(m, 0, sizeof(*m));
+	memset(srv, 0, sizeof(*srv));
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	srv->fd = sv[1];
+	srv->answer = answer;
+	srv->frames = frames;
+	srv->frames_len = frames_len;
+	srv->wait_reply = wait_for_pong;
+	assert_int_equal(pthread_create(&t, NULL, serve, srv), 0);
+	memset(&conn, 0, sizeof(conn));
+	conn.rfd = conn.wfd = sv[0];
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	conn.deadline = hs_now_ms() + 5000;
+	ws = hs_ws_new(&conn, max_message, collect, m);
+	assert_non_null(ws);
+	rc = hs_ws_handshake(ws, "127.0.0.1:1", "/x");
+	for (i = 0; rc == 0 && i < 20; i++)
+		rc = hs_ws_pump(ws);
+	snprintf(err, errlen, "%s", rc == 0 ? "" : hs_ws_error(ws));
+	hs_ws_free(ws);
+	shutdown(sv[0], SHUT_RDWR);
+	pthread_join(t, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	return rc;
+}
+
+static void
+test_sha1_base64(void **state)
+{
+	const char *key = "dGhlIHNhbXBsZSBub25jZQ=="
+	    "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+	uint8_t d[20];
+	char out[64];
+	char million[200];
+
+	(void)state;
+	hs_sha1(key, strlen(key), d);
+	hs_base64(d, sizeof(d), out);
+	assert_string_equal(out, "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+	hs_sha1("abc", 3, d);
+	hs_base64(d, sizeof(d), out);
+	/* a9993e36 4706816a ba3e2571 7850c26c 9cd0d89d */
+	assert_string_equal(out, "qZk+NkcGgWq6PiVxeFDCbJzQ2J0=");
+	/* 56 bytes: the padding spills into a second block. */
+	memset(million, 'a', 56);
+	hs_sha1(million, 56, d);
+	/* c2db330f 60838... */
+	assert_int_equal(d[0], 0xc2);
+	assert_int_equal(d[19], 0x99);
+	hs_base64((const uint8_t *)"ab", 2, out);
+	assert_string_equal(out, "YWI=");
+	hs_base64((const uint8_t *)"a", 1, out);
+	assert_string_equal(out, "YQ==");
+}
+
+static void
+test_messages(void **state)
+{
+	/* A text message, a fragmented one with a ping between, another. */
+	static const char f[] =
+	    "\x81\x05hello"
+	    "\x01\x03hel" "\x89\x00" "\x80\x02lo"
+	    "\x81\x00";
+	struct messages m;
+	struct server s;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	wait_for_pong = 1;
+	run(GOOD, f, sizeof(f) - 1, 100, &m, err, sizeof(err), &s);
+	wait_for_pong = 0;
+	assert_string_equal(m.text, "[hello][hello][]");
+	/* The end of input is an error: the connection closed. */
+	assert_string_equal(err, "connection closed");
+	/* The ping was answered with a masked pong (and a close). */
+	for (i = 0; i + 1 < s.got_len; i++)
+		if ((unsigned char)s.got[i] == 0x8a &&
+		    (unsigned char)s.got[i + 1] == 0x80)
+			break;
+	assert_true(i + 1 < s.got_len);
+}
+
+static void
+expect_frames_fail(const char *frames, size_t len, const char *want)
+{
+	struct messages m;
+	struct server s;
+	char err[256];
+
+	assert_int_equal(run(GOOD, frames, len, 100, &m, err, sizeof(err),
+	    &s), -1);
+	if (strcmp(err, want) != 0)
+		fail_msg("frames %02x %02x: \"%s\", expected \"%s\"",
+		    (unsigned char)frames[0], (unsigned char)frames[1], err, want);
+	assert_null(strstr(err, "SECRET"));
+	assert_null(strstr(m.text, "SECRET"));
+}
+
+static void
+test_bad_frames(void **state)
+{
+	static const char masked[] = "\x81\x86" "abcd" "SECRET";
+	static const char rsv[] = "\xc1\x06SECRET";
+	static const char opcode[] = "\x83\x06SECRET";
+	static const char binary[] = "\x82\x06SECRET";
+	static const char ctl_fragment[] = "\x09\x06SECRET";
+	static const char long_ping[] = "\x89\x7e\x00\x80SECRET";
+	static const char orphan[] = "\x80\x06SECRET";
+	static const char truncated[] = "\x81\x10SECRET";
+	static const char close[] = "\x88\x08\x03\xe8SECRET";
+	char big[300];
+
+	(void)state;
+	expect_frames_fail(masked, sizeof(masked) - 1,
+	    "expected WebSocket frames, got a protocol error");
+	expect_frames_fail(rsv, sizeof(rsv) - 1,
+	    "expected WebSocket frames, got a protocol error");
+	expect_frames_fail(opcode, sizeof(opcode) - 1,
+	    "expected WebSocket frames, got a protocol error");
+	expect_frames_fail(binary, sizeof(binary) - 1,
+	    "unexpected binary message");
+	expect_frames_fail(ctl_fragment, sizeof(ctl_fragment) - 1,
+	    "expected WebSocket frames, got a protocol error");
+	expect_frames_fail(long_ping, sizeof(long_ping) - 1,
+	    "expected WebSocket frames, got a protocol error");
+	expect_frames_fail(orphan, sizeof(orphan) - 1,
+	    "expected WebSocket frames, got a protocol error");
+	expect_frames_fail(truncated, sizeof(truncated) - 1,
+	    "connection closed");
+	expect_frames_fail(close, sizeof(close) - 1,
+	    "the peer closed the WebSocket connection");
+	/* A message over the limit: 256 bytes announced, 100 allowed. */
+	memcpy(big, "\x81\x7e\x01\x00", 4);
+	memset(big + 4, 'S', sizeof(big) - 4);
+	expect_frames_fail(big, sizeof(big),
+	    "expected messages of at most 100 bytes");
+	/* The same over two fragments. */
+	memcpy(big, "\x01\x60", 2);
+	memset(big + 2, 'S', 0x60);
+	memcpy(big + 2 + 0x60, "\x80\x60", 2);
+	memset(big + 4 + 0x60, 'S', 0x60);
+	expect_frames_fail(big, 4 + 2 * 0x60,
+	    "expected messages of at most 100 bytes");
+	/* A 64-bit length with the top bit set. */
+	expect_frames_fail("\x81\x7f\x80\x00\x00\x00\x00\x00\x00\x01", 10,
+	    "expected WebSocket frames, got a protocol error");
+}
+
+static void
+expect_handshake_fail(enum answer a, const char *want)
+{
+	struct messages m;
+	struct server s;
+	char err[256];
+
+	assert_int_equal(run(a, "", 0, 100, &m, err, sizeof(err), &s), -1);
+	assert_string_equal(err, want);
+	assert_null(strstr(err, "SECRET"));
+}
+
+static void
+test_bad_handshakes(void **state)
+{
+	(void)state;
+	expect_handshake_fail(BAD_ACCEPT, "WebSocket handshake: "
+	    "Sec-WebSocket-Accept does not match the key");
+	expect_handshake_fail(NO_ACCEPT, "WebSocket handshake: expected a "
+	    "Sec-WebSocket-Accept header");
+	expect_handshake_fail(STATUS_403, "WebSocket handshake: expected "
+	    "status 101, got 403");
+	expect_handshake_fail(HUGE_HEAD, "WebSocket handshake: expected an "
+	    "HTTP answer of at most 8191 bytes");
+	expect_handshake_fail(NOTHING, "WebSocket handshake: connection "
+	    "closed at byte 0, expected an HTTP answer");
+}
+
+static void
+test_timeout(void **state)
+{
+	struct hs_conn conn;
+	struct hs_ws *ws;
+	struct messages m;
+	int sv[2];
+	int64_t t0;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	memset(&conn, 0, sizeof(conn));
+	conn.rfd = conn.wfd = sv[0];
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	t0 = hs_now_ms();
+	conn.deadline = t0 + 300;
+	ws = hs_ws_new(&conn, 100, collect, &m);
+	assert_int_equal(hs_ws_handshake(ws, "h:1", "/"), -1);
+	assert_string_equal(hs_ws_error(ws), "timed out");
+	assert_true(hs_now_ms() - t0 < 2000);
+	hs_ws_free(ws);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha1_base64),
+		cmocka_unit_test(test_messages),
+		cmocka_unit_test(test_bad_frames),
+		cmocka_unit_test(test_bad_handshakes),
+		cmocka_unit_test(test_timeout),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
