@@ -1,0 +1,160 @@
+/*
+ * fuzz_inspector: libFuzzer target for what hs-capture reads from a V8
+ * inspector, which may be any process on the other end of a socket.  The
+ * first byte picks the reader:
+ *
+ *	even	one DevTools protocol message (hs_cdp_message in lib/cdp.h),
+ *		as the inspector's WebSocket delivers it;
+ *	odd	the bytes of a WebSocket stream (lib/ws.h, i.e. wslay) that
+ *		follow a valid handshake: frames of any kind, fragments,
+ *		control frames, truncation.  A thread plays the server on a
+ *		socketpair while the protocol client sends commands and reads
+ *		the messages, as hs-capture does.
+ *
+ * Built and run by "make fuzz"; the regression inputs in
+ * tests/fuzz/regress/fuzz_inspector/ are replayed by make check.
+ */
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cdp.h"
+#include "conn.h"
+#include "sha1.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define MAX_MESSAGE	(64u << 10)
+#define MAX_TREE	(256u << 10)
+
+static int
+on_event(void *ctx, const char *method, const struct hs_jv *params)
+{
+	(void)ctx;
+	(void)method;
+	(void)params;
+	return 0;
+}
+
+struct server {
+	int		 fd;
+	const uint8_t	*bytes;
+	size_t		 len;
+};
+
+static void
+send_all(int fd, const void *p, size_t n)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0 && (w = send(fd, c, n, MSG_NOSIGNAL)) > 0) {
+		c += w;
+		n -= (size_t)w;
+	}
+}
+
+/* Answers the handshake, sends the input, then drains until the end. */
+static void *
+serve(void *arg)
+{
+	struct server *s = arg;
+	char req[4096], head[256], concat[128], accept[32], sink[4096];
+	const char *k;
+	uint8_t digest[20];
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < sizeof(req) - 1) {
+		if ((n = read(s->fd, req + len, sizeof(req) - 1 - len)) <= 0)
+			goto out;
+		len += (size_t)n;
+		req[len] = '\0';
+		if (strstr(req, "\r\n\r\n") != NULL)
+			break;
+	}
+	if ((k = strstr(req, "Sec-WebSocket-Key: ")) == NULL)
+		goto out;
+	k += 19;
+	snprintf(concat, sizeof(concat), "%.*s%s", (int)strcspn(k, "\r"), k,
+	    "258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
+	hs_sha1(concat, strlen(concat), digest);
+	hs_base64(digest, sizeof(digest), accept);
+	snprintf(head, sizeof(head), "HTTP/1.1 101 Switching Protocols\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Sec-WebSocket-Accept: %s\r\n\r\n", accept);
+	send_all(s->fd, head, strlen(head));
+	send_all(s->fd, s->bytes, s->len);
+out:
+	shutdown(s->fd, SHUT_WR);
+	while (read(s->fd, sink, sizeof(sink)) > 0)
+		;
+	return NULL;
+}
+
+static void
+websocket(const uint8_t *data, size_t size)
+{
+	struct hs_conn conn;
+	struct server srv;
+	struct hs_cdp *cdp;
+	pthread_t thread;
+	int sv[2], i;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+		return;
+	memset(&conn, 0, sizeof(conn));
+	conn.rfd = conn.wfd = sv[0];
+	conn.deadline = hs_now_ms() + 5000;
+	srv.fd = sv[1];
+	srv.bytes = data;
+	srv.len = size;
+	if (pthread_create(&thread, NULL, serve, &srv) != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return;
+	}
+	/*
+	 * As hs-capture: the handshake, then commands, each answered (or not)
+	 * by the input, with the events before the answers handled.
+	 */
+	cdp = hs_cdp_new(&conn, MAX_MESSAGE, MAX_TREE, on_event, NULL);
+	if (cdp != NULL &&
+	    hs_cdp_handshake(cdp, "127.0.0.1:9229", "/fuzz") == 0)
+		for (i = 0; i < 4; i++)
+			if (hs_cdp_call(cdp, "HeapProfiler.enable", NULL,
+			    NULL) == -1)
+				break;
+	hs_cdp_free(cdp);
+	/* The server drains until this end is closed. */
+	shutdown(sv[0], SHUT_RDWR);
+	pthread_join(thread, NULL);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hs_conn conn;
+	struct hs_cdp *cdp;
+
+	if (size == 0)
+		return 0;
+	if (data[0] & 1) {
+		websocket(data + 1, size - 1);
+		return 0;
+	}
+	memset(&conn, 0, sizeof(conn));
+	conn.rfd = conn.wfd = -1;
+	if ((cdp = hs_cdp_new(&conn, MAX_MESSAGE, MAX_TREE, on_event,
+	    NULL)) != NULL) {
+		(void)hs_cdp_message(cdp, (const char *)data + 1, size - 1);
+		hs_cdp_free(cdp);
+	}
+	return 0;
+}
