@@ -44,6 +44,17 @@ struct capture {
 	int		 discard;	/* read the rest, write nothing */
 };
 
+static void
+capture_init(struct capture *c, struct hs_capture_options *o, char *err,
+    size_t errlen)
+{
+	memset(c, 0, sizeof(*c));
+	c->o = o;
+	c->err = err;
+	c->errlen = errlen;
+	err[0] = '\0';
+}
+
 static int
 fail(struct capture *c, const char *fmt, ...)
 {
@@ -186,10 +197,7 @@ hs_capture_probe(struct hs_capture_options *o, char *err, size_t errlen)
 	struct capture c;
 	struct hs_jv *list;
 
-	memset(&c, 0, sizeof(c));
-	c.o = o;
-	c.err = err;
-	c.errlen = errlen;
+	capture_init(&c, o, err, errlen);
 	if ((list = get_list(&c)) == NULL)
 		return -1;
 	hs_jv_free(list);
@@ -456,11 +464,7 @@ hs_capture_watch(struct hs_capture_options *o, int64_t interval_ms,
 	int64_t start = hs_now_ms(), next;
 	int rc = -1;
 
-	memset(&c, 0, sizeof(c));
-	c.o = o;
-	c.err = err;
-	c.errlen = errlen;
-	err[0] = '\0';
+	capture_init(&c, o, err, errlen);
 	conn.rfd = conn.wfd = -1;
 	conn.pid = 0;
 	if (open_session(&c, &conn) == -1)
@@ -506,11 +510,7 @@ hs_capture(struct hs_capture_options *o, char *err, size_t errlen)
 	struct hs_cdp *cdp = NULL;
 	int rc = -1;
 
-	memset(&c, 0, sizeof(c));
-	c.o = o;
-	c.err = err;
-	c.errlen = errlen;
-	err[0] = '\0';
+	capture_init(&c, o, err, errlen);
 	conn.rfd = conn.wfd = -1;
 	conn.pid = 0;
 	o->bytes = 0;

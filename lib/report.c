@@ -1012,6 +1012,21 @@ static const char *const delimited_titles[] = {
 	"max_retained", "distance", "detached", "script_id", "line", "column"
 };
 
+/* A TSV or CSV head: the titles, sep between them, eol after. */
+void
+delimited_head(struct emit *e, const char *const *titles, size_t n,
+    const char *sep, const char *eol)
+{
+	size_t j;
+
+	for (j = 0; j < n; j++) {
+		if (j > 0)
+			e_puts(e, sep);
+		e_puts(e, titles[j]);
+	}
+	e_puts(e, eol);
+}
+
 void
 tsv_field(struct emit *e, const char *s)
 {
@@ -1064,15 +1079,10 @@ render_delimited(struct emit *e, const struct hs_summary *sum,
 	void (*field)(struct emit *, const char *) = csv ? csv_field :
 	    tsv_field;
 	int detachedness = has_detachedness(sum);
-	size_t i, j;
+	size_t i;
 
-	for (j = 0; j < sizeof(delimited_titles) / sizeof(delimited_titles[0]);
-	    j++) {
-		if (j > 0)
-			e_puts(e, sep);
-		e_puts(e, delimited_titles[j]);
-	}
-	e_puts(e, eol);
+	delimited_head(e, delimited_titles, sizeof(delimited_titles) /
+	    sizeof(delimited_titles[0]), sep, eol);
 	for (i = 0; i < sel->count && !e->nomem; i++) {
 		const struct hs_summary_class *c = sel->rows[i].c;
 

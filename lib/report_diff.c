@@ -600,15 +600,10 @@ render_delimited(struct emit *e, const struct hs_diff *d,
 	const char *sep = csv ? "," : "\t", *eol = csv ? "\r\n" : "\n";
 	void (*field)(struct emit *, const char *) = csv ? csv_field :
 	    tsv_field;
-	size_t i, j;
+	size_t i;
 
-	for (j = 0; j < sizeof(delimited_titles) / sizeof(delimited_titles[0]);
-	    j++) {
-		if (j > 0)
-			e_puts(e, sep);
-		e_puts(e, delimited_titles[j]);
-	}
-	e_puts(e, eol);
+	delimited_head(e, delimited_titles, sizeof(delimited_titles) /
+	    sizeof(delimited_titles[0]), sep, eol);
 	for (i = 0; i < sel->count && !e->nomem; i++) {
 		const struct hs_diff_class *c = sel->rows[i].c;
 

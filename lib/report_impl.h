@@ -60,6 +60,8 @@ void	 text_fact(struct emit *, const char *label, const char *value);
 void	 md_escape(struct emit *, const char *);
 void	 tsv_field(struct emit *, const char *);
 void	 csv_field(struct emit *, const char *);
+void	 delimited_head(struct emit *, const char *const *titles, size_t n,
+	    const char *sep, const char *eol);
 /* A JSON string literal. */
 void	 json_str(struct emit *, const char *, size_t);
 
