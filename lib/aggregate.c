@@ -372,7 +372,8 @@ retainers(struct hs_analysis *a, const uint32_t *order)
 			if ((key[2] = hs_edge_label(a, e)) == UINT32_MAX)
 				goto oom;
 			/* The same groups recur: a direct-mapped cache first. */
-			slot = hs_hash(key, sizeof(key)) & (GROUP_CACHE - 1);
+			slot = hs_hash_u64(((uint64_t)key[0] << 32 | key[1]) ^
+			    (uint64_t)key[2] << 17) & (GROUP_CACHE - 1);
 			if (cache[slot].id != UINT32_MAX &&
 			    memcmp(cache[slot].key, key, sizeof(key)) == 0) {
 				g[cache[slot].id].count++;

@@ -861,19 +861,21 @@ hs_edge_label(struct hs_analysis *a, uint32_t e)
 	size_t len, slot;
 	uint64_t key;
 	uint32_t id;
-	int n;
+	int n, index;
 
+	/* Labels repeat a lot: a direct-mapped cache avoids most hashing. */
 	switch (HS_EDGE_KIND(s, e)) {
 	case HS_EK_ELEMENT:
-		return hs_hmap_intern(&a->labels, "[]", 2, NULL);
 	case HS_EK_HIDDEN:
-		return hs_hmap_intern(&a->labels, "{hidden}", 8, NULL);
+		/* The name is an index: one label for the kind. */
+		key = (uint64_t)HS_EDGE_KIND(s, e) << 32 | UINT32_MAX;
+		break;
 	default:
+		key = (uint64_t)HS_EDGE_KIND(s, e) << 32 | s->edge_name[e];
 		break;
 	}
-	/* Labels repeat a lot: a direct-mapped cache avoids most hashing. */
-	key = ((uint64_t)HS_EDGE_KIND(s, e) << 32 | s->edge_name[e]) + 1;
-	slot = (size_t)(hs_hash(&key, sizeof(key)) & (LABEL_CACHE - 1));
+	key++;
+	slot = hs_hash_u64(key) & (LABEL_CACHE - 1);
 	if (a->label_key == NULL) {
 		if ((a->label_key = hs_calloc(LABEL_CACHE,
 		    sizeof(uint64_t))) == NULL ||
@@ -883,12 +885,15 @@ hs_edge_label(struct hs_analysis *a, uint32_t e)
 	}
 	if (a->label_key[slot] == key)
 		return a->label_val[slot];
-	p = string_or_empty(s, s->edge_name[e], &len);
-	if (len > 0 && strspn(p, "0123456789") == len) {
+	if (HS_EDGE_KIND(s, e) == HS_EK_ELEMENT ||
+	    HS_EDGE_KIND(s, e) == HS_EK_HIDDEN) {
+		p = "";		/* the name is an index */
+		len = 0;
+	} else {
+		p = string_or_empty(s, s->edge_name[e], &len);
+	}
+	if ((index = len > 0 && strspn(p, "0123456789") == len)) {
 		/* An index under another name (a backing store's slots). */
-		if (HS_EDGE_KIND(s, e) == HS_EK_PROPERTY ||
-		    HS_EDGE_KIND(s, e) == HS_EK_SHORTCUT)
-			return hs_hmap_intern(&a->labels, "[]", 2, NULL);
 		p = "[]";
 		len = 2;
 	} else if (hs_name_is_private(a, p, len)) {
@@ -896,6 +901,20 @@ hs_edge_label(struct hs_analysis *a, uint32_t e)
 		len = 1;
 	}
 	switch (HS_EDGE_KIND(s, e)) {
+	case HS_EK_ELEMENT:
+		n = snprintf(tmp, sizeof(tmp), "[]");
+		break;
+	case HS_EK_HIDDEN:
+		n = snprintf(tmp, sizeof(tmp), "{hidden}");
+		break;
+	case HS_EK_PROPERTY:
+	case HS_EK_SHORTCUT:
+		if (index) {	/* as an element */
+			n = snprintf(tmp, sizeof(tmp), "[]");
+			break;
+		}
+		n = snprintf(tmp, sizeof(tmp), ".%.*s", (int)len, p);
+		break;
 	case HS_EK_CONTEXT:
 		n = snprintf(tmp, sizeof(tmp), "->%.*s", (int)len, p);
 		break;

@@ -36,5 +36,7 @@ uint32_t	 hs_hmap_intern(struct hs_hmap *, const void *key, size_t len,
 const char	*hs_hmap_key(const struct hs_hmap *, uint32_t id, size_t *len);
 
 uint32_t	 hs_hash(const void *key, size_t len);
+/* A fast hash of one 64-bit value, for direct-mapped caches. */
+uint32_t	 hs_hash_u64(uint64_t);
 
 #endif
