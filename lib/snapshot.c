@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "prefault.h"
 #include "json.h"
 #include "jv.h"
 #include "scan.h"
@@ -127,6 +128,7 @@ struct hs_snapshot_reader {
 	unsigned	 field;
 	size_t		 node_cap, edge_cap, tn_cap;
 	uint64_t	 edge_total;	/* sum of edge_count so far */
+	struct hs_prefault *prefault;	/* of the columns being filled */
 	uint64_t	 sample_values;
 
 	/* Strings. */
@@ -399,6 +401,36 @@ read_meta(struct hs_snapshot_reader *r)
 
 /* ---- integer sinks ---- */
 
+static void
+prefault_stop(struct hs_snapshot_reader *r)
+{
+	hs_prefault_free(r->prefault);
+	r->prefault = NULL;
+}
+
+/*
+ * Columns allocated for the whole of a declared count are faulted in on
+ * the second core while they fill (see prefault.h).  Small ones are not
+ * worth a thread.
+ */
+#define PREFAULT_MIN	((size_t)16 << 20)
+
+static void
+prefault_columns(struct hs_snapshot_reader *r, void *const *cols,
+    const size_t *elsize, int n, size_t cap)
+{
+	size_t len[HS_PREFAULT_MAX], total = 0;
+	int i;
+
+	prefault_stop(r);
+	for (i = 0; i < n; i++) {
+		len[i] = cols[i] != NULL ? cap * elsize[i] : 0;
+		total += len[i];
+	}
+	if (total >= PREFAULT_MIN)
+		r->prefault = hs_prefault_start(cols, len, n);
+}
+
 static int
 grow_nodes(struct hs_snapshot_reader *r)
 {
@@ -424,6 +456,7 @@ grow_nodes(struct hs_snapshot_reader *r)
 	}
 	if (cap > (size_t)UINT32_MAX + 1)
 		cap = (size_t)UINT32_MAX + 1;
+	prefault_stop(r);	/* the columns may move */
 #define GROW(col) do { \
 	void *p_ = hs_realloc_array(s->col, cap, sizeof(*s->col)); \
 	if (p_ == NULL) return -1; \
@@ -444,6 +477,14 @@ grow_nodes(struct hs_snapshot_reader *r)
 		if (p == NULL)
 			return -1;
 		s->first_edge = p;
+	}
+	if (r->node_cap == 0) {
+		void *cols[] = { s->node_type, s->node_name, s->node_id,
+		    s->node_self, s->first_edge, s->node_detached,
+		    s->node_trace };
+		size_t el[] = { 1, 4, 4, 4, 4, 1, 4 };
+
+		prefault_columns(r, cols, el, 7, cap);
 	}
 	r->node_cap = cap;
 	return 0;
@@ -551,9 +592,16 @@ grow_edges(struct hs_snapshot_reader *r)
 	}
 	if (cap > (size_t)UINT32_MAX + 1)
 		cap = (size_t)UINT32_MAX + 1;
+	prefault_stop(r);	/* the nodes' job is over; the columns may move */
 	GROW(edge_type);
 	GROW(edge_name);
 	GROW(edge_to);
+	if (r->edge_cap == 0) {
+		void *cols[] = { s->edge_type, s->edge_name, s->edge_to };
+		size_t el[] = { 1, 4, 4 };
+
+		prefault_columns(r, cols, el, 3, cap);
+	}
 	r->edge_cap = cap;
 	return 0;
 }
@@ -1561,6 +1609,7 @@ hs_snapshot_reader_finish(struct hs_snapshot_reader *r)
 	struct hs_snapshot *s = r->snap;
 	size_t i;
 
+	prefault_stop(r);
 	if (r->failed)
 		return -1;
 	if (r->offset == 0)
@@ -1647,6 +1696,7 @@ hs_snapshot_reader_take(struct hs_snapshot_reader *r)
 {
 	struct hs_snapshot *s = r->snap;
 
+	prefault_stop(r);
 	r->snap = NULL;
 	return s;
 }
@@ -1656,6 +1706,7 @@ hs_snapshot_reader_free(struct hs_snapshot_reader *r)
 {
 	if (r == NULL)
 		return;
+	prefault_stop(r);
 	hs_snapshot_free(r->snap);
 	hs_json_free(r->json);
 	hs_jv_builder_free(r->header_builder);
