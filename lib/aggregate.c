@@ -54,28 +54,34 @@ class_rows(struct hs_analysis *a, uint32_t *largest)
 /*
  * A class's retained size counts an object only when no object above it
  * on its dominator path is of the same class, so nothing is counted twice.
+ * A walk down the dominator tree keeps, per class, how many objects on the
+ * current path are counted; its stack holds a node and its next child per
+ * level, as deep as the tree.
  */
+struct walk_level {
+	uint32_t	node;	/* | ON_PATH when counted, with children */
+	uint32_t	next;	/* index into children[] */
+};
+
+#define ON_PATH	0x80000000u
+
 static int
 class_retained(struct hs_analysis *a)
 {
 	const struct hs_snapshot *s = a->snap;
 	uint32_t N = s->node_count, v, i, *first = NULL, *children = NULL,
-	    *stack = NULL, *active = NULL, top = 0;
-	const uint32_t exit_mark = 0x80000000u;
+	    *active = NULL;
+	struct walk_level *stack = NULL;
+	size_t top = 0, cap = 0;
+	int ret = -1;
 
-	if (N >= exit_mark)
+	if (N >= ON_PATH)
 		return hs_analysis_fail(a, "too many nodes");
 	if ((first = hs_calloc((size_t)N + 2, sizeof(uint32_t))) == NULL ||
-	    (children = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
-	    (stack = hs_alloc_array((size_t)N * 2 + 1, sizeof(uint32_t))) ==
+	    (children = hs_alloc_array(N ? N : 1, sizeof(uint32_t))) ==
 	    NULL ||
-	    (active = hs_calloc(a->class_count + 1, sizeof(uint32_t))) == NULL) {
-		hs_free(first);
-		hs_free(children);
-		hs_free(stack);
-		hs_free(active);
-		return hs_analysis_nomem(a);
-	}
+	    (active = hs_calloc(a->class_count + 1, sizeof(uint32_t))) == NULL)
+		goto oom;
 	for (v = 0; v < N; v++)
 		if (v != s->root)
 			first[a->dom[v] + 1]++;
@@ -89,30 +95,49 @@ class_retained(struct hs_analysis *a)
 		first[i] = first[i - 1];
 	first[0] = 0;
 
-	stack[top++] = s->root;
-	while (top > 0) {
-		uint32_t x = stack[--top], c;
+	v = s->root;
+	for (;;) {
+		/* Enter v. */
+		uint32_t c = a->node_class[v], mark = 0;
 
-		if (x & exit_mark) {
-			active[a->node_class[x & ~exit_mark]]--;
-			continue;
-		}
-		c = a->node_class[x];
-		if (!active[c] && a->self[x] != 0) {
-			a->classes[c].retained += a->retained[x];
-			if (first[x] != first[x + 1]) {
+		if (!active[c] && a->self[v] != 0) {
+			a->classes[c].retained += a->retained[v];
+			if (first[v] != first[v + 1]) {
 				active[c]++;
-				stack[top++] = x | exit_mark;
+				mark = ON_PATH;
 			}
 		}
-		for (i = first[x]; i < first[x + 1]; i++)
-			stack[top++] = children[i];
+		if (hs_grow(&stack, &cap, top + 1, sizeof(*stack)) == -1)
+			goto oom;
+		stack[top].node = v | mark;
+		stack[top].next = first[v];
+		top++;
+		/* Down to the next child not yet seen, leaving finished ones. */
+		for (;;) {
+			struct walk_level *l = &stack[top - 1];
+			uint32_t x = l->node & ~ON_PATH;
+
+			if (l->next < first[x + 1]) {
+				v = children[l->next++];
+				break;
+			}
+			if (l->node & ON_PATH)
+				active[a->node_class[x]]--;
+			if (--top == 0)
+				goto done;
+		}
 	}
+done:
+	ret = 0;
+	goto out;
+oom:
+	hs_analysis_nomem(a);
+out:
 	hs_free(first);
 	hs_free(children);
 	hs_free(stack);
 	hs_free(active);
-	return 0;
+	return ret;
 }
 
 /*

@@ -455,6 +455,52 @@ dfs_number(const struct hs_snapshot *s, const uint8_t *ess, uint32_t from,
 }
 
 /*
+ * A one-way gate between the threads: the dominator step opens it once its
+ * biggest arrays are freed, and the distances wait for that before taking
+ * theirs, so that the two peaks do not add up.
+ */
+struct gate {
+	pthread_mutex_t	lock;
+	pthread_cond_t	cond;
+	int		open;
+};
+
+static void
+gate_init(struct gate *g)
+{
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->cond, NULL);
+	g->open = 0;
+}
+
+static void
+gate_open(struct gate *g)
+{
+	if (g == NULL)
+		return;
+	pthread_mutex_lock(&g->lock);
+	g->open = 1;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void
+gate_wait(struct gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	while (!g->open)
+		pthread_cond_wait(&g->cond, &g->lock);
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void
+gate_destroy(struct gate *g)
+{
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->cond);
+}
+
+/*
  * The dominator tree, computed as DevTools computes it, over the essential
  * edges: a depth-first search from the root in edge order; then searches
  * from nodes that only weak edges retain, as if the root held them; then
@@ -470,7 +516,7 @@ dfs_number(const struct hs_snapshot *s, const uint8_t *ess, uint32_t from,
  * millions of nodes is worth several times the speed.
  */
 static int
-dominators(struct hs_analysis *a, const uint8_t *ess)
+dominators(struct hs_analysis *a, const uint8_t *ess, struct gate *done)
 {
 	const struct hs_snapshot *s = a->snap;
 	uint32_t N = s->node_count, len = N + 1, v, w, u, i, e, n = 0,
@@ -479,7 +525,7 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 	    *preds = NULL, *semi = NULL, *label = NULL, *ancestor = NULL,
 	    *dom = NULL, *next = NULL;
 	uint8_t *haspred = NULL, *single = NULL;
-	uint64_t *ret = NULL, npred = 0, p;
+	uint64_t npred = 0, p;
 	struct lt lt = { 0 };
 	int rc = -1;
 
@@ -607,6 +653,7 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 	single = NULL;
 	hs_free(ancestor);
 	ancestor = NULL;
+	gate_open(done);
 	/*
 	 * Immediate dominators from the semi-dominators, as the SEMI-NCA
 	 * algorithm does (Georgiadis): the nearest ancestor of a node's DFS
@@ -626,23 +673,22 @@ dominators(struct hs_analysis *a, const uint8_t *ess)
 	hs_free(parent);
 	parent = NULL;
 
-	/* Retained sizes, summed up the tree in reverse DFS order. */
-	if ((ret = hs_alloc_array(len, sizeof(uint64_t))) == NULL)
-		goto out;
-	ret[0] = 0;
-	for (i = 1; i <= n; i++)
-		ret[i] = a->self[vertex[i]];
-	for (i = n; i > 1; i--)
-		ret[dom[i]] += ret[i];
-	/* Back to node ordinals; the dominators into semi[]'s memory. */
+	/*
+	 * Retained sizes, summed up the tree in reverse DFS order, straight
+	 * into node ordinals (an array by number, then a copy, would be as
+	 * many random accesses and 8 bytes a node more at the peak).
+	 */
 	if ((a->retained = hs_alloc_array(N, sizeof(uint64_t))) == NULL)
 		goto out;
+	for (v = 0; v < N; v++)
+		a->retained[v] = a->self[v];
+	for (i = n; i > 1; i--)
+		a->retained[vertex[dom[i]]] += a->retained[vertex[i]];
+	/* Back to node ordinals; the dominators into semi[]'s memory. */
 	a->dom = semi;
 	semi = NULL;
-	for (i = 1; i <= n; i++) {
+	for (i = 1; i <= n; i++)
 		a->dom[vertex[i]] = vertex[dom[i]];
-		a->retained[vertex[i]] = ret[i];
-	}
 	rc = 0;
 	/* On failure the caller reports: this runs on its own thread. */
 out:
@@ -656,10 +702,10 @@ out:
 	hs_free(label);
 	hs_free(ancestor);
 	hs_free(dom);
-	hs_free(ret);
 	hs_free(haspred);
 	hs_free(single);
 	hs_free(lt.stack);
+	gate_open(done);
 	return rc;
 }
 
@@ -688,28 +734,45 @@ hs_edge_source(const struct hs_snapshot *s, uint32_t e)
  * edges are not followed, nor a native context's sloppy_function_map, nor
  * the descriptor links of map descriptor arrays, nor the first of the two
  * edges V8 writes for each WeakMap entry.
+ *
+ * Only each class's minimum is kept (over its counted objects, those never
+ * reached counting as HS_NO_DISTANCE, as in DevTools), so the classes come
+ * first, and a node's distance is the level of the search that reaches it:
+ * a bit per node says which are reached, and the queue tells where each
+ * level ends.
  */
+static void
+reach(struct hs_analysis *a, uint8_t *seen, uint32_t v, int32_t dist)
+{
+	struct hs_class *c = &a->classes[a->node_class[v]];
+
+	BIT_SET(seen, v);
+	if (a->self[v] != 0 && dist < c->distance)
+		c->distance = dist;
+}
+
 static int
 distances(struct hs_analysis *a, struct weakmap_names *w)
 {
 	const struct hs_snapshot *s = a->snap;
 	uint32_t N = s->node_count, *queue, e, i;
-	size_t qcap, qlen = 0, qpos = 0;
+	size_t qcap, qlen = 0, qpos = 0, level_end;
 	struct hs_hmap pending;
-	int32_t *d;
+	uint8_t *seen;
+	int32_t dist;
 	int pass, has_user = 0;
 
 	qcap = (size_t)N + (s->first_edge[s->root + 1] -
 	    s->first_edge[s->root]);
-	if ((a->distance = hs_alloc_array(N, sizeof(int32_t))) == NULL ||
-	    (a->bfs_edge = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
-	    (queue = hs_alloc_array(qcap, sizeof(uint32_t))) == NULL)
+	if ((seen = hs_calloc((size_t)N / 8 + 1, 1)) == NULL)
 		return hs_analysis_nomem(a);
-	d = a->distance;
-	for (i = 0; i < N; i++) {
-		d[i] = HS_NO_DISTANCE;
-		a->bfs_edge[i] = UINT32_MAX;
+	if ((a->bfs_edge = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
+	    (queue = hs_alloc_array(qcap, sizeof(uint32_t))) == NULL) {
+		hs_free(seen);
+		return hs_analysis_nomem(a);
 	}
+	for (i = 0; i < N; i++)
+		a->bfs_edge[i] = UINT32_MAX;
 	hs_hmap_init(&pending);
 	/* Whether each pending WeakMap pair is present: the hmap holds the
 	 * keys; a parallel byte array holds presence. */
@@ -727,21 +790,27 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 
 			if (is_user_root(s, t)) {
 				queue[qlen++] = t;
-				d[t] = 1;
+				/* The root's distance is set by pass 1. */
+				if (t == s->root)
+					BIT_SET(seen, t);
+				else
+					reach(a, seen, t, 1);
 				a->bfs_edge[t] = e;
 				has_user = 1;
 			}
 		}
+		dist = 1;
+		level_end = qlen;
 		for (pass = 0; pass < 2; pass++) {
 			if (pass == 1) {
-				d[s->root] = has_user ?
-				    HS_BASE_SYSTEM_DISTANCE : 0;
+				dist = has_user ? HS_BASE_SYSTEM_DISTANCE : 0;
+				reach(a, seen, s->root, dist);
 				qlen = qpos = 0;
 				queue[qlen++] = s->root;
+				level_end = qlen;
 			}
 			while (qpos < qlen) {
 				uint32_t v = queue[qpos++];
-				int32_t dist = d[v] + 1;
 				enum hs_node_kind vk = HS_NODE_KIND(s, v);
 				int native_ctx = vk == HS_NK_HIDDEN &&
 				    hs_snapshot_node_name_is(s, v, "system / NativeContext");
@@ -756,7 +825,7 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 
 					if (ek == HS_EK_WEAK)
 						continue;
-					if (d[t] != HS_NO_DISTANCE)
+					if (BIT_GET(seen, t))
 						continue;
 					if (native_ctx && ek != HS_EK_ELEMENT &&
 					    ek != HS_EK_HIDDEN) {
@@ -825,6 +894,7 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 								hs_hmap_free(
 								    &pending);
 								hs_free(queue);
+								hs_free(seen);
 								return hs_analysis_nomem(a);
 							}
 							if (added)
@@ -836,9 +906,13 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 							present[id] = 0;
 						}
 					}
-					d[t] = dist;
+					reach(a, seen, t, dist + 1);
 					a->bfs_edge[t] = e;
 					queue[qlen++] = t;
+				}
+				if (qpos == level_end) {
+					dist++;
+					level_end = qlen;
 				}
 			}
 		}
@@ -846,34 +920,19 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 	}
 	hs_hmap_free(&pending);
 	hs_free(queue);
+	/* As in DevTools, an object never reached counts with no distance. */
+	for (i = 0; i < N; i++)
+		if (!BIT_GET(seen, i))
+			reach(a, seen, i, HS_NO_DISTANCE);
+	hs_free(seen);
 	return 0;
-}
-
-/*
- * Each class's minimum distance, taken while the dominator tree is still
- * being computed on the other core, so that the per-node distances can go
- * before the dominator step's memory peaks.  Objects of size 0 are not
- * counted, as in the rest of the class rows.
- */
-static void
-class_distances(struct hs_analysis *a)
-{
-	uint32_t v, N = a->snap->node_count;
-
-	for (v = 0; v < N; v++) {
-		struct hs_class *c = &a->classes[a->node_class[v]];
-
-		if (a->self[v] != 0 && a->distance[v] < c->distance)
-			c->distance = a->distance[v];
-	}
-	hs_free(a->distance);
-	a->distance = NULL;
 }
 
 /* A step run on the second core; it reports failure (memory) by ret. */
 struct job {
 	struct hs_analysis	*a;
 	const uint8_t		*ess;
+	struct gate		*gate;
 	int			 ret;
 	pthread_t		 thread;
 	int			 threaded;
@@ -884,7 +943,7 @@ dom_thread(void *arg)
 {
 	struct job *job = arg;
 
-	job->ret = dominators(job->a, job->ess);
+	job->ret = dominators(job->a, job->ess, job->gate);
 	return NULL;
 }
 
@@ -916,29 +975,30 @@ job_wait(struct job *job)
 }
 
 /*
- * The dominator tree and the distances (with the class names) need
- * nothing from each other, so they run at once, one per core.
- */
-/*
  * Two cores: shallow sizes beside the page-owned marks and essential
- * edges; then the dominator tree beside the distances and class names,
- * which need nothing from each other.
+ * edges; then the dominator tree beside the class names and the
+ * distances, which need nothing from it.  The distances wait until the
+ * dominator step is past its peak of memory (see struct gate).
  */
 int
 hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
 	struct weakmap_names w;
-	struct job shallow = { a, NULL, 0, 0, 0 }, dom = { a, NULL, 0, 0, 0 };
+	struct job shallow = { a, NULL, NULL, 0, 0, 0 },
+	    dom = { a, NULL, NULL, 0, 0, 0 };
+	struct gate lt_done;
 	uint8_t *ess = NULL;
 	int ret = -1;
 
 	memset(&w, 0, sizeof(w));
 	if (a->snap->node_count >= SLICE_START)
 		return hs_analysis_fail(a, "more than 2147483647 nodes");
+	gate_init(&lt_done);
+	dom.gate = &lt_done;
 	if (progress)
 		progress(ctx, "dominators");
 	if (dom_state(a) == -1)
-		return -1;
+		goto out;
 	job_start(&shallow, shallow_thread);
 	if (page_owned(a) == -1 || weakmap_init(a, &w) == -1 ||
 	    essential_edges(a, &w, &ess) == -1)
@@ -951,19 +1011,20 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	dom.ess = ess;
 	job_start(&dom, dom_thread);
 	if (progress)
-		progress(ctx, "distances");
-	if (distances(a, &w) == -1)
-		goto out;
-	if (progress)
 		progress(ctx, "classes");
 	if (hs_classify(a) == -1)
 		goto out;
-	class_distances(a);
+	if (progress)
+		progress(ctx, "distances");
+	gate_wait(&lt_done);
+	if (distances(a, &w) == -1)
+		goto out;
 	ret = 0;
 out:
 	job_wait(&shallow);
 	if (job_wait(&dom) == -1 && ret == 0)
 		ret = hs_analysis_nomem(a);
+	gate_destroy(&lt_done);
 	hs_free(ess);
 	weakmap_free(&w);
 	return ret;
@@ -1086,7 +1147,6 @@ hs_analysis_free(struct hs_analysis *a)
 	hs_free(a->page_owned);
 	hs_free(a->dom);
 	hs_free(a->retained);
-	hs_free(a->distance);
 	hs_free(a->bfs_edge);
 	hs_free(a->node_class);
 	hs_hmap_free(&a->names);

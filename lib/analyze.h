@@ -105,7 +105,6 @@ struct hs_analysis {
 	uint8_t		*page_owned;	/* bitmap */
 	uint32_t	*dom;		/* immediate dominator */
 	uint64_t	*retained;
-	int32_t		*distance;	/* freed once the classes have theirs */
 	uint32_t	*bfs_edge;	/* edge that first reached the node */
 	uint32_t	*node_class;
 
