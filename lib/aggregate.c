@@ -142,8 +142,8 @@ out:
 
 /*
  * DevTools' calculateStatistics (and calculateArraySize).  This and
- * class_ids() run on a thread beside the class retained sizes, so they
- * leave the message to the caller: -1 means memory ran out.
+ * class_members() run on a thread of their own, so they leave the message
+ * to the caller: -1 means memory ran out.
  */
 static int
 statistics(struct hs_analysis *a)
@@ -209,81 +209,61 @@ statistics(struct hs_analysis *a)
 	return 0;
 }
 
-/* Object ids of each class, ascending, with their sizes. */
-struct id_pair {
-	uint32_t	id;
-	uint32_t	self;
-};
+/*
+ * The counted objects of each class, by ascending object id.  Nodes come
+ * mostly in id order, so a pass in node order leaves most classes sorted;
+ * the others are sorted by id (then ordinal, should ids repeat).
+ */
+static const uint32_t *member_ids;
 
 static int
-cmp_id_pair(const void *x, const void *y)
+cmp_member(const void *x, const void *y)
 {
-	const struct id_pair *p = x, *q = y;
+	uint32_t p = *(const uint32_t *)x, q = *(const uint32_t *)y;
 
-	return p->id < q->id ? -1 : p->id > q->id;
+	if (member_ids[p] != member_ids[q])
+		return member_ids[p] < member_ids[q] ? -1 : 1;
+	return p < q ? -1 : p > q;
 }
 
 static int
-class_ids(struct hs_analysis *a, uint32_t **storage)
+class_members(struct hs_analysis *a, uint32_t **storage)
 {
 	const struct hs_snapshot *s = a->snap;
-	uint64_t total = 0, *fill, largest = 0, j;
-	struct id_pair *pairs = NULL;
-	uint32_t v, *ids, *self;
+	uint64_t total = 0, *fill, j;
+	uint32_t v, *members;
 	size_t c;
 
-	for (c = 0; c < a->class_count; c++) {
+	for (c = 0; c < a->class_count; c++)
 		total += a->classes[c].count;
-		if (a->classes[c].count > largest)
-			largest = a->classes[c].count;
-	}
 	if ((fill = hs_calloc(a->class_count + 1, sizeof(uint64_t))) == NULL)
 		return -1;
-	if ((*storage = hs_alloc_array(total ? total * 2 : 1,
+	if ((*storage = hs_alloc_array(total ? total : 1,
 	    sizeof(uint32_t))) == NULL) {
 		hs_free(fill);
 		return -1;
 	}
-	ids = *storage;
-	self = *storage + total;
+	members = *storage;
 	for (c = 1; c <= a->class_count; c++)
 		fill[c] = fill[c - 1] + a->classes[c - 1].count;
-	for (c = 0; c < a->class_count; c++) {
-		a->classes[c].ids = ids + fill[c];
-		a->classes[c].id_self = self + fill[c];
-	}
-	for (v = 0; v < s->node_count; v++) {
-		if (a->self[v] == 0)
-			continue;
-		c = a->node_class[v];
-		ids[fill[c]] = s->node_id[v];
-		self[fill[c]] = a->self[v];
-		fill[c]++;
-	}
+	for (c = 0; c < a->class_count; c++)
+		a->classes[c].members = members + fill[c];
+	for (v = 0; v < s->node_count; v++)
+		if (a->self[v] != 0)
+			members[fill[a->node_class[v]]++] = v;
 	hs_free(fill);
-	/* Nodes mostly come in id order: sort, in pairs, only when needed. */
+	member_ids = s->node_id;
 	for (c = 0; c < a->class_count; c++) {
 		struct hs_class *k = &a->classes[c];
 
 		for (j = 1; j < k->count; j++)
-			if (k->ids[j - 1] > k->ids[j])
+			if (s->node_id[k->members[j - 1]] >
+			    s->node_id[k->members[j]])
 				break;
-		if (j >= k->count)
-			continue;
-		if (pairs == NULL && (pairs = hs_alloc_array(largest,
-		    sizeof(*pairs))) == NULL)
-			return -1;
-		for (j = 0; j < k->count; j++) {
-			pairs[j].id = k->ids[j];
-			pairs[j].self = k->id_self[j];
-		}
-		qsort(pairs, k->count, sizeof(*pairs), cmp_id_pair);
-		for (j = 0; j < k->count; j++) {
-			k->ids[j] = pairs[j].id;
-			k->id_self[j] = pairs[j].self;
-		}
+		if (j < k->count)
+			qsort(k->members, k->count, sizeof(uint32_t),
+			    cmp_member);
 	}
-	hs_free(pairs);
 	return 0;
 }
 
@@ -672,8 +652,14 @@ oom:
 	return hs_analysis_nomem(a);
 }
 
+/*
+ * The statistics run beside the class retained sizes, and the class
+ * members beside the retainers: after the class retained sizes, whose
+ * memory they would otherwise add to (see hs_gate_init()).
+ */
 struct side_job {
 	struct hs_analysis	*a;
+	struct hs_gate		 retained_done;
 	int			 ret;
 };
 
@@ -682,15 +668,17 @@ side_thread(void *arg)
 {
 	struct side_job *job = arg;
 
-	job->ret = statistics(job->a) == -1 ||
-	    class_ids(job->a, &job->a->id_storage) == -1 ? -1 : 0;
+	job->ret = statistics(job->a);
+	hs_gate_wait(&job->retained_done);
+	if (job->ret == 0)
+		job->ret = class_members(job->a, &job->a->member_storage);
 	return NULL;
 }
 
 int
 hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
-	struct side_job side = { a, 0 };
+	struct side_job side;
 	uint32_t *largest = NULL, *order = NULL;
 	pthread_t thread;
 	int ret = -1, threaded;
@@ -707,12 +695,17 @@ hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		hs_free(largest);
 		return -1;
 	}
-	/* Statistics and ids need nothing of the class retained sizes. */
+	side.a = a;
+	side.ret = 0;
+	hs_gate_init(&side.retained_done);
 	threaded = pthread_create(&thread, NULL, side_thread, &side) == 0;
+	if (class_retained(a) == -1) {
+		hs_gate_open(&side.retained_done);
+		goto out;
+	}
+	hs_gate_open(&side.retained_done);
 	if (!threaded)
 		side_thread(&side);
-	if (class_retained(a) == -1)
-		goto out;
 	if ((order = classes_by_retained(a)) == NULL) {
 		hs_analysis_nomem(a);
 		goto out;
@@ -729,6 +722,7 @@ hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 out:
 	if (threaded)
 		pthread_join(thread, NULL);
+	hs_gate_destroy(&side.retained_done);
 	if (ret == 0 && side.ret == -1)
 		ret = hs_analysis_nomem(a);
 	hs_free(largest);

@@ -455,26 +455,20 @@ dfs_number(const struct hs_snapshot *s, const uint8_t *ess, uint32_t from,
 }
 
 /*
- * A one-way gate between the threads: the dominator step opens it once its
- * biggest arrays are freed, and the distances wait for that before taking
- * theirs, so that the two peaks do not add up.
+ * The gates (analyze.h).  The dominator step opens one once its biggest
+ * arrays are freed, and the distances wait for that before taking theirs,
+ * so that the two peaks do not add up.
  */
-struct gate {
-	pthread_mutex_t	lock;
-	pthread_cond_t	cond;
-	int		open;
-};
-
-static void
-gate_init(struct gate *g)
+void
+hs_gate_init(struct hs_gate *g)
 {
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->cond, NULL);
 	g->open = 0;
 }
 
-static void
-gate_open(struct gate *g)
+void
+hs_gate_open(struct hs_gate *g)
 {
 	if (g == NULL)
 		return;
@@ -484,8 +478,8 @@ gate_open(struct gate *g)
 	pthread_mutex_unlock(&g->lock);
 }
 
-static void
-gate_wait(struct gate *g)
+void
+hs_gate_wait(struct hs_gate *g)
 {
 	pthread_mutex_lock(&g->lock);
 	while (!g->open)
@@ -493,8 +487,8 @@ gate_wait(struct gate *g)
 	pthread_mutex_unlock(&g->lock);
 }
 
-static void
-gate_destroy(struct gate *g)
+void
+hs_gate_destroy(struct hs_gate *g)
 {
 	pthread_mutex_destroy(&g->lock);
 	pthread_cond_destroy(&g->cond);
@@ -516,7 +510,7 @@ gate_destroy(struct gate *g)
  * millions of nodes is worth several times the speed.
  */
 static int
-dominators(struct hs_analysis *a, const uint8_t *ess, struct gate *done)
+dominators(struct hs_analysis *a, const uint8_t *ess, struct hs_gate *done)
 {
 	const struct hs_snapshot *s = a->snap;
 	uint32_t N = s->node_count, len = N + 1, v, w, u, i, e, n = 0,
@@ -653,7 +647,7 @@ dominators(struct hs_analysis *a, const uint8_t *ess, struct gate *done)
 	single = NULL;
 	hs_free(ancestor);
 	ancestor = NULL;
-	gate_open(done);
+	hs_gate_open(done);
 	/*
 	 * Immediate dominators from the semi-dominators, as the SEMI-NCA
 	 * algorithm does (Georgiadis): the nearest ancestor of a node's DFS
@@ -672,6 +666,13 @@ dominators(struct hs_analysis *a, const uint8_t *ess, struct gate *done)
 	}
 	hs_free(parent);
 	parent = NULL;
+	/* Back to node ordinals; the dominators into semi[]'s memory. */
+	a->dom = semi;
+	semi = NULL;
+	for (i = 1; i <= n; i++)
+		a->dom[vertex[i]] = vertex[dom[i]];
+	hs_free(dom);
+	dom = NULL;
 
 	/*
 	 * Retained sizes, summed up the tree in reverse DFS order, straight
@@ -683,12 +684,7 @@ dominators(struct hs_analysis *a, const uint8_t *ess, struct gate *done)
 	for (v = 0; v < N; v++)
 		a->retained[v] = a->self[v];
 	for (i = n; i > 1; i--)
-		a->retained[vertex[dom[i]]] += a->retained[vertex[i]];
-	/* Back to node ordinals; the dominators into semi[]'s memory. */
-	a->dom = semi;
-	semi = NULL;
-	for (i = 1; i <= n; i++)
-		a->dom[vertex[i]] = vertex[dom[i]];
+		a->retained[a->dom[vertex[i]]] += a->retained[vertex[i]];
 	rc = 0;
 	/* On failure the caller reports: this runs on its own thread. */
 out:
@@ -705,7 +701,7 @@ out:
 	hs_free(haspred);
 	hs_free(single);
 	hs_free(lt.stack);
-	gate_open(done);
+	hs_gate_open(done);
 	return rc;
 }
 
@@ -932,7 +928,7 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 struct job {
 	struct hs_analysis	*a;
 	const uint8_t		*ess;
-	struct gate		*gate;
+	struct hs_gate		*gate;
 	int			 ret;
 	pthread_t		 thread;
 	int			 threaded;
@@ -978,7 +974,7 @@ job_wait(struct job *job)
  * Two cores: shallow sizes beside the page-owned marks and essential
  * edges; then the dominator tree beside the class names and the
  * distances, which need nothing from it.  The distances wait until the
- * dominator step is past its peak of memory (see struct gate).
+ * dominator step is past its peak of memory (see hs_gate_init()).
  */
 int
 hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
@@ -986,14 +982,14 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	struct weakmap_names w;
 	struct job shallow = { a, NULL, NULL, 0, 0, 0 },
 	    dom = { a, NULL, NULL, 0, 0, 0 };
-	struct gate lt_done;
+	struct hs_gate lt_done;
 	uint8_t *ess = NULL;
 	int ret = -1;
 
 	memset(&w, 0, sizeof(w));
 	if (a->snap->node_count >= SLICE_START)
 		return hs_analysis_fail(a, "more than 2147483647 nodes");
-	gate_init(&lt_done);
+	hs_gate_init(&lt_done);
 	dom.gate = &lt_done;
 	if (progress)
 		progress(ctx, "dominators");
@@ -1016,7 +1012,7 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		goto out;
 	if (progress)
 		progress(ctx, "distances");
-	gate_wait(&lt_done);
+	hs_gate_wait(&lt_done);
 	if (distances(a, &w) == -1)
 		goto out;
 	ret = 0;
@@ -1024,7 +1020,7 @@ out:
 	job_wait(&shallow);
 	if (job_wait(&dom) == -1 && ret == 0)
 		ret = hs_analysis_nomem(a);
-	gate_destroy(&lt_done);
+	hs_gate_destroy(&lt_done);
 	hs_free(ess);
 	weakmap_free(&w);
 	return ret;
@@ -1155,7 +1151,7 @@ hs_analysis_free(struct hs_analysis *a)
 	hs_free(a->label_key);
 	hs_free(a->label_val);
 	hs_free(a->classes);
-	hs_free(a->id_storage);
+	hs_free(a->member_storage);
 	hs_free(a->retainers);
 	for (i = 0; i < a->path_count; i++)
 		hs_free(a->paths[i].steps);

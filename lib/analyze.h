@@ -19,6 +19,7 @@
 #define HS_ANALYZE_H
 
 #include <stddef.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "hmap.h"
@@ -53,9 +54,8 @@ struct hs_class {
 	int64_t		 distance;	/* minimum */
 	uint64_t	 detached;
 	uint32_t	 max_id;
-	/* Object ids of the counted objects, ascending, and their sizes. */
-	uint32_t	*ids;
-	uint32_t	*id_self;
+	/* The counted objects (node ordinals), by ascending object id. */
+	uint32_t	*members;
 };
 
 struct hs_retainer {
@@ -117,7 +117,7 @@ struct hs_analysis {
 
 	struct hs_class	*classes;
 	size_t		 class_count, class_cap;
-	uint32_t	*id_storage;	/* backs classes[].ids and id_self */
+	uint32_t	*member_storage;	/* backs classes[].members */
 	struct hs_statistics stats;
 	struct hs_retainer *retainers;	/* grouped by target, best first */
 	size_t		 retainer_count;
@@ -160,6 +160,21 @@ int		 hs_analyze_graph(struct hs_analysis *, hs_progress_fn, void *);
 int		 hs_classify(struct hs_analysis *);
 int		 hs_aggregate(struct hs_analysis *, hs_progress_fn, void *);
 int		 hs_analysis_fail(struct hs_analysis *, const char *msg);
+
+/*
+ * A one-way gate between two threads of the analysis: one opens it when a
+ * step is done (or has failed), the other waits for that.
+ */
+struct hs_gate {
+	pthread_mutex_t	lock;
+	pthread_cond_t	cond;
+	int		open;
+};
+
+void		 hs_gate_init(struct hs_gate *);
+void		 hs_gate_open(struct hs_gate *);
+void		 hs_gate_wait(struct hs_gate *);
+void		 hs_gate_destroy(struct hs_gate *);
 int		 hs_analysis_nomem(struct hs_analysis *);
 
 /* Helpers shared by the steps. */

@@ -318,8 +318,16 @@ put_numbers(struct hs_records *w, const uint32_t *v, size_t n, int deltas)
 static void
 write_ids(struct hs_records *w, const struct hs_analysis *a, const uint32_t *order)
 {
-	size_t i, j, n;
+	const struct hs_snapshot *s = a->snap;
+	uint32_t *ids, *self;
+	size_t i, j, k, n;
 
+	if ((ids = hs_alloc_array(HS_IDS_PER_RECORD * 2,
+	    sizeof(uint32_t))) == NULL) {
+		w->failed = 1;
+		return;
+	}
+	self = ids + HS_IDS_PER_RECORD;
 	for (i = 0; i < a->class_count && !w->failed; i++) {
 		const struct hs_class *c = &a->classes[order[i]];
 
@@ -327,16 +335,21 @@ write_ids(struct hs_records *w, const struct hs_analysis *a, const uint32_t *ord
 			n = c->count - j;
 			if (n > HS_IDS_PER_RECORD)
 				n = HS_IDS_PER_RECORD;
+			for (k = 0; k < n; k++) {
+				ids[k] = s->node_id[c->members[j + k]];
+				self[k] = a->self[c->members[j + k]];
+			}
 			hs_rec_begin(w, "ids");
 			hs_rec_str(w, "key", hs_analysis_key(a, c->key));
 			hs_rec_raw(w, ",\"ids\":[");
-			put_numbers(w, c->ids + j, n, 1);
+			put_numbers(w, ids, n, 1);
 			hs_rec_raw(w, "],\"self\":[");
-			put_numbers(w, c->id_self + j, n, 0);
+			put_numbers(w, self, n, 0);
 			hs_rec_raw(w, "]");
 			hs_rec_end(w);
 		}
 	}
+	hs_free(ids);
 }
 
 int

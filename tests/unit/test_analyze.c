@@ -248,10 +248,16 @@ check_against_devtools(const char *name)
 
 		if (c->count == 0)
 			continue;
-		assert_non_null(c->ids);
+		assert_non_null(c->members);
+		for (k = 0; k < c->count; k++) {
+			assert_int_equal(a->node_class[c->members[k]], i);
+			assert_true(a->self[c->members[k]] != 0);
+		}
 		for (k = 1; k < c->count; k++)
-			assert_true(c->ids[k - 1] < c->ids[k]);
-		assert_int_equal(c->ids[c->count - 1], c->max_id);
+			assert_true(s->node_id[c->members[k - 1]] <
+			    s->node_id[c->members[k]]);
+		assert_int_equal(s->node_id[c->members[c->count - 1]],
+		    c->max_id);
 	}
 	free_expected(&e);
 	hs_analysis_free(a);
