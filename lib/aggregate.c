@@ -156,8 +156,8 @@ statistics(struct hs_analysis *a)
 	if ((indeg = hs_calloc(s->node_count, 1)) == NULL)
 		return -1;
 	for (e = 0; e < s->edge_count; e++)
-		if (indeg[s->edge_to[e]] < 2)
-			indeg[s->edge_to[e]]++;
+		if (indeg[HS_EDGE_TO(s, e)] < 2)
+			indeg[HS_EDGE_TO(s, e)]++;
 	st->native = s->extra_native_bytes;
 	for (v = 0; v < s->node_count; v++) {
 		uint64_t size = a->self[v];
@@ -194,8 +194,8 @@ statistics(struct hs_analysis *a)
 				if (p == NULL || len != 8 ||
 				    memcmp(p, "elements", 8) != 0)
 					continue;
-				if (indeg[s->edge_to[e]] == 1)
-					size += a->self[s->edge_to[e]];
+				if (indeg[HS_EDGE_TO(s, e)] == 1)
+					size += a->self[HS_EDGE_TO(s, e)];
 				break;
 			}
 			st->js_arrays += size;
@@ -366,7 +366,7 @@ retainers(struct hs_analysis *a, const uint32_t *order)
 		if (v == s->root)
 			continue;
 		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
-			uint32_t t = s->edge_to[e], key[3], id;
+			uint32_t t = HS_EDGE_TO(s, e), key[3], id;
 			int added;
 
 			if (!selected[a->node_class[t]] || a->self[t] == 0 ||

@@ -111,7 +111,7 @@ dom_state(struct hs_analysis *a)
 			for (e = s->first_edge[v]; e < s->first_edge[v + 1];
 			    e++) {
 				enum hs_edge_kind ek = HS_EDGE_KIND(s, e);
-				uint32_t t = s->edge_to[e];
+				uint32_t t = HS_EDGE_TO(s, e);
 
 				if (ek == HS_EK_HIDDEN || ek == HS_EK_WEAK)
 					continue;
@@ -152,7 +152,7 @@ page_owned(struct hs_analysis *a)
 		return hs_analysis_nomem(a);
 	for (e = s->first_edge[root]; e < s->first_edge[root + 1]; e++) {
 		enum hs_edge_kind ek = HS_EDGE_KIND(s, e);
-		uint32_t t = s->edge_to[e];
+		uint32_t t = HS_EDGE_TO(s, e);
 
 		if (ek == HS_EK_ELEMENT) {
 			if (!(HS_NODE_KIND(s, t) == HS_NK_SYNTHETIC &&
@@ -169,7 +169,7 @@ page_owned(struct hs_analysis *a)
 		uint32_t v = stack[--top];
 
 		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
-			uint32_t t = s->edge_to[e];
+			uint32_t t = HS_EDGE_TO(s, e);
 
 			if (BIT_GET(a->page_owned, t) ||
 			    HS_EDGE_KIND(s, e) == HS_EK_WEAK)
@@ -268,7 +268,7 @@ essential_edges(struct hs_analysis *a, struct weakmap_names *w,
 	for (v = 0; v < n; v++) {
 		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
 			enum hs_edge_kind ek = HS_EDGE_KIND(s, e);
-			uint32_t t = s->edge_to[e];
+			uint32_t t = HS_EDGE_TO(s, e);
 
 			if (ek == HS_EK_INTERNAL) {
 				size_t len;
@@ -314,7 +314,7 @@ shallow_sizes(struct hs_analysis *a)
 	memcpy(a->self, s->node_self, (size_t)n * sizeof(uint32_t));
 	a->has_user_roots = 0;
 	for (e = s->first_edge[s->root]; e < s->first_edge[s->root + 1]; e++)
-		if (is_user_root(s, s->edge_to[e]))
+		if (is_user_root(s, HS_EDGE_TO(s, e)))
 			a->has_user_roots = 1;
 	if (a->opts.raw || !a->has_user_roots)
 		return 0;
@@ -343,7 +343,7 @@ shallow_sizes(struct hs_analysis *a)
 		uint32_t id = work[--top], owner = owners[id];
 
 		for (e = s->first_edge[id]; e < s->first_edge[id + 1]; e++) {
-			uint32_t t = s->edge_to[e];
+			uint32_t t = HS_EDGE_TO(s, e);
 
 			if (HS_EDGE_KIND(s, e) == HS_EK_WEAK)
 				continue;
@@ -434,9 +434,9 @@ dfs_number(const struct hs_snapshot *s, const uint8_t *ess, uint32_t from,
 		uint32_t end = s->first_edge[v + 1], t = UINT32_MAX;
 
 		for (e = next[v]; e < end; e++) {
-			if (!BIT_GET(ess, e) || num[s->edge_to[e]] != 0)
+			if (!BIT_GET(ess, e) || num[HS_EDGE_TO(s, e)] != 0)
 				continue;
-			t = s->edge_to[e];
+			t = HS_EDGE_TO(s, e);
 			break;
 		}
 		next[v] = e;
@@ -535,7 +535,7 @@ dominators(struct hs_analysis *a, const uint8_t *ess, struct hs_gate *done)
 	/* Essential in-degrees tell which nodes only weak edges retain. */
 	for (e = 0; e < s->edge_count; e++)
 		if (BIT_GET(ess, e))
-			first[s->edge_to[e]]++;
+			first[HS_EDGE_TO(s, e)]++;
 	dfs_number(s, ess, s->root, 0, num, vertex, parent, next, &n);
 	a->reachable_count = n;
 	for (v = 0; v < N && n < N; v++)
@@ -584,7 +584,7 @@ dominators(struct hs_analysis *a, const uint8_t *ess, struct hs_gate *done)
 	for (v = 0; v < N; v++) {
 		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
 			if (BIT_GET(ess, e)) {
-				uint32_t t = num[s->edge_to[e]];
+				uint32_t t = num[HS_EDGE_TO(s, e)];
 
 				if (!BIT_GET(single, t))
 					preds[next[t]++] = num[v];
@@ -782,7 +782,7 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 		 */
 		for (e = s->first_edge[s->root];
 		    e < s->first_edge[s->root + 1]; e++) {
-			uint32_t t = s->edge_to[e];
+			uint32_t t = HS_EDGE_TO(s, e);
 
 			if (is_user_root(s, t)) {
 				queue[qlen++] = t;
@@ -817,7 +817,7 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 				    e < s->first_edge[v + 1]; e++) {
 					enum hs_edge_kind ek =
 					    HS_EDGE_KIND(s, e);
-					uint32_t t = s->edge_to[e];
+					uint32_t t = HS_EDGE_TO(s, e);
 
 					if (ek == HS_EK_WEAK)
 						continue;
@@ -1077,8 +1077,8 @@ runtime_of(const struct hs_snapshot *s)
 	int deno = 0;
 
 	for (e = s->first_edge[s->root]; e < s->first_edge[s->root + 1]; e++)
-		if (HS_NODE_KIND(s, s->edge_to[e]) == HS_NK_SYNTHETIC &&
-		    hs_snapshot_node_name_is(s, s->edge_to[e],
+		if (HS_NODE_KIND(s, HS_EDGE_TO(s, e)) == HS_NK_SYNTHETIC &&
+		    hs_snapshot_node_name_is(s, HS_EDGE_TO(s, e),
 		    "(Document DOM trees)"))
 			return "browser";
 	for (v = 0; v < s->node_count; v++) {

@@ -128,6 +128,7 @@ struct hs_snapshot_reader {
 	unsigned	 field;
 	size_t		 node_cap, edge_cap, tn_cap;
 	uint64_t	 edge_total;	/* sum of edge_count so far */
+	uint32_t	 edge_type_now, edge_to_now;	/* of the edge being read */
 	struct hs_prefault *prefault;	/* of the columns being filled */
 	uint64_t	 sample_values;
 
@@ -343,6 +344,9 @@ read_meta(struct hs_snapshot_reader *r)
 	    "edge_types", edge_kind_names, &s->edge_type_names, &s->edge_kind,
 	    &s->edge_type_count) == -1)
 		return -1;
+	if (s->edge_type_count > HS_MAX_EDGE_TYPES)
+		return ev_fail(r, "expected at most %u snapshot.meta.edge_types",
+		    HS_MAX_EDGE_TYPES);
 
 	if (hs_jv_get(meta, "location_fields") != NULL) {
 		if ((f = string_list(r, meta, "location_fields", 0)) == NULL)
@@ -501,9 +505,10 @@ nodes_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
 
 	for (i = 0; i < n; i++) {
 		if (field == 0) {
-			if (node == UINT32_MAX) {
+			if (node == HS_MAX_NODES) {
 				*bad = i;
-				return reader_fail(r, 0, "too many nodes");
+				return reader_fail(r, 0, "more than %u nodes",
+				    HS_MAX_NODES - 1);
 			}
 			if (node >= r->node_cap) {
 				s->node_count = node;
@@ -593,17 +598,30 @@ grow_edges(struct hs_snapshot_reader *r)
 	if (cap > (size_t)UINT32_MAX + 1)
 		cap = (size_t)UINT32_MAX + 1;
 	prefault_stop(r);	/* the nodes' job is over; the columns may move */
-	GROW(edge_type);
 	GROW(edge_name);
 	GROW(edge_to);
 	if (r->edge_cap == 0) {
-		void *cols[] = { s->edge_type, s->edge_name, s->edge_to };
-		size_t el[] = { 1, 4, 4 };
+		void *cols[] = { s->edge_name, s->edge_to };
+		size_t el[] = { 4, 4 };
 
-		prefault_columns(r, cols, el, 3, cap);
+		prefault_columns(r, cols, el, 2, cap);
 	}
 	r->edge_cap = cap;
 	return 0;
+}
+
+/* v / nf, by a constant for V8's usual node field counts (6 and 7). */
+static inline uint32_t
+divide_fields(uint32_t v, unsigned nf)
+{
+	switch (nf) {
+	case 6:
+		return v / 6;
+	case 7:
+		return v / 7;
+	default:
+		return v / nf;
+	}
 }
 
 static int
@@ -611,12 +629,11 @@ edges_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
 {
 	struct hs_snapshot_reader *r = ctx;
 	struct hs_snapshot *s = r->snap;
-	unsigned field = r->field, ef = r->edge_fields;
-	uint32_t edge = s->edge_count;
-	uint64_t limit = (uint64_t)s->node_count * r->node_fields;
-	int nodes_done = r->seen[SEC_NODES] == 2;
+	unsigned field = r->field, ef = r->edge_fields, nf = r->node_fields;
+	uint32_t edge = s->edge_count, to;
 	size_t i;
 
+	/* "nodes" came first (begin_section_array() sees to it). */
 	for (i = 0; i < n; i++) {
 		if (field == 0 && edge >= r->edge_cap) {
 			if (edge == UINT32_MAX) {
@@ -637,24 +654,26 @@ edges_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
 				    "type under %zu in \"edges\"",
 				    s->edge_type_count);
 			}
-			s->edge_type[edge] = (uint8_t)v[i];
+			r->edge_type_now = v[i];
 			break;
 		case EC_NAME:
 			s->edge_name[edge] = v[i];
 			break;
 		case EC_TO:
-			if (nodes_done &&
-			    (v[i] >= limit || v[i] % r->node_fields != 0)) {
+			to = divide_fields(v[i], nf);
+			if (to >= s->node_count || to * nf != v[i]) {
 				*bad = i;
 				return reader_fail(r, 0, "expected an edge "
 				    "target that is a node's index (a multiple "
-				    "of %u under %llu)", r->node_fields,
-				    (unsigned long long)limit);
+				    "of %u under %llu)", nf,
+				    (unsigned long long)s->node_count * nf);
 			}
-			s->edge_to[edge] = v[i];
+			r->edge_to_now = to;
 			break;
 		}
 		if (++field == ef) {
+			s->edge_to[edge] = r->edge_to_now |
+			    r->edge_type_now << HS_EDGE_TO_BITS;
 			field = 0;
 			edge++;
 		}
@@ -1551,9 +1570,6 @@ finish_checks(struct hs_snapshot_reader *r)
 		    "expected snapshot.root_index to be a node's index");
 	s->root = (uint32_t)((uint64_t)r->root_index / nf);
 
-	/* Edge targets become ordinals (checked already as they came). */
-	for (i = 0; i < s->edge_count; i++)
-		s->edge_to[i] = (uint32_t)(s->edge_to[i] / nf);
 	limit = s->string_count;
 	for (i = 0; i < s->node_count; i++)
 		if (s->node_name[i] >= limit)
@@ -1732,7 +1748,6 @@ hs_snapshot_free(struct hs_snapshot *s)
 	hs_free(s->first_edge);
 	hs_free(s->node_detached);
 	hs_free(s->node_trace);
-	hs_free(s->edge_type);
 	hs_free(s->edge_name);
 	hs_free(s->edge_to);
 	for (i = 0; i < s->node_type_count && s->node_type_names; i++)

@@ -91,10 +91,15 @@ struct hs_snapshot {
 	uint8_t		*node_detached;	/* NULL without detachedness */
 	uint32_t	*node_trace;	/* NULL without allocation traces */
 
-	/* Edge columns, edge_count long. */
-	uint8_t		*edge_type;
+	/*
+	 * Edge columns, edge_count long.  edge_to holds the target's ordinal
+	 * in its low HS_EDGE_TO_BITS bits and the edge's type (an index into
+	 * edge_kind) in the others: the two are read together in every walk
+	 * over the graph, and a column of types would cost a byte an edge.
+	 * Read them with HS_EDGE_TO() and HS_EDGE_KIND().
+	 */
 	uint32_t	*edge_name;	/* string index, or element index */
-	uint32_t	*edge_to;	/* target ordinal */
+	uint32_t	*edge_to;	/* target ordinal | type << 28 */
 
 	/* Type tables from meta, mapped to kinds. */
 	size_t		 node_type_count;
@@ -168,6 +173,11 @@ int		 hs_snapshot_node_name_is(const struct hs_snapshot *, uint32_t n,
 		    const char *name);
 /* The kind of node n and of edge e. */
 #define HS_NODE_KIND(s, n)	((enum hs_node_kind)(s)->node_kind[(s)->node_type[n]])
-#define HS_EDGE_KIND(s, e)	((enum hs_edge_kind)(s)->edge_kind[(s)->edge_type[e]])
+#define HS_EDGE_TO_BITS		28
+#define HS_MAX_NODES		((uint32_t)1 << HS_EDGE_TO_BITS)
+#define HS_MAX_EDGE_TYPES	(1u << (32 - HS_EDGE_TO_BITS))
+#define HS_EDGE_TO(s, e)	((s)->edge_to[e] & (HS_MAX_NODES - 1))
+#define HS_EDGE_TYPE(s, e)	((s)->edge_to[e] >> HS_EDGE_TO_BITS)
+#define HS_EDGE_KIND(s, e)	((enum hs_edge_kind)(s)->edge_kind[HS_EDGE_TYPE(s, e)])
 
 #endif
