@@ -17,7 +17,10 @@
 #define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
 #define GROUP_CACHE	4096
 
-/* Count, sizes and largest object of each class (distances: analyze.c). */
+/*
+ * Count, sizes and largest object of each class (distances, raw sizes and
+ * detached counts: analyze.c).
+ */
 static int
 class_rows(struct hs_analysis *a, uint32_t *largest)
 {
@@ -31,20 +34,16 @@ class_rows(struct hs_analysis *a, uint32_t *largest)
 			a->max_id = s->node_id[v];
 		if ((s->node_id[v] & 1) && s->node_id[v] > a->max_js_id)
 			a->max_js_id = s->node_id[v];
-		a->raw_self_total += s->node_self[v];
 		if (a->self[v] == 0)
 			continue;
 		c = &a->classes[a->node_class[v]];
 		c->count++;
 		c->self += a->self[v];
-		c->raw_self += s->node_self[v];
 		if (largest[a->node_class[v]] == UINT32_MAX ||
 		    a->retained[v] > c->max_retained) {
 			c->max_retained = a->retained[v];
 			largest[a->node_class[v]] = v;
 		}
-		if (a->detached[v] == 2)
-			c->detached++;
 		if (s->node_id[v] > c->max_id)
 			c->max_id = s->node_id[v];
 	}

@@ -128,6 +128,9 @@ dom_state(struct hs_analysis *a)
 	}
 	hs_free(stack);
 	hs_free(visited);
+	/* Only a->detached is read from here on. */
+	hs_free(a->columns->node_detached);
+	a->columns->node_detached = NULL;
 	return 0;
 }
 
@@ -510,7 +513,8 @@ hs_gate_destroy(struct hs_gate *g)
  * millions of nodes is worth several times the speed.
  */
 static int
-dominators(struct hs_analysis *a, const uint8_t *ess, struct hs_gate *done)
+dominators(struct hs_analysis *a, const uint8_t *ess,
+    struct hs_gate *searched_gate, struct hs_gate *done)
 {
 	const struct hs_snapshot *s = a->snap;
 	uint32_t N = s->node_count, len = N + 1, v, w, u, i, e, n = 0,
@@ -552,6 +556,7 @@ dominators(struct hs_analysis *a, const uint8_t *ess, struct hs_gate *done)
 	}
 	for (i = 1; i <= a->reachable_count; i++)
 		a->reachable_size += s->node_self[vertex[i]];
+	hs_gate_open(searched_gate);	/* the raw sizes are done with here */
 
 	/*
 	 * Predecessors, by number, over the essential edges.  A node that a
@@ -701,6 +706,7 @@ out:
 	hs_free(haspred);
 	hs_free(single);
 	hs_free(lt.stack);
+	hs_gate_open(searched_gate);
 	hs_gate_open(done);
 	return rc;
 }
@@ -924,11 +930,38 @@ distances(struct hs_analysis *a, struct weakmap_names *w)
 	return 0;
 }
 
+/*
+ * What the file's own self sizes and the DOM states give the classes,
+ * taken as soon as the classes are known, so that both columns can go:
+ * each class's raw self size and detached count (over its counted
+ * objects), and the raw total.
+ */
+static void
+raw_sizes(struct hs_analysis *a)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t v;
+
+	for (v = 0; v < s->node_count; v++) {
+		struct hs_class *c;
+
+		a->raw_self_total += s->node_self[v];
+		if (a->self[v] == 0)
+			continue;
+		c = &a->classes[a->node_class[v]];
+		c->raw_self += s->node_self[v];
+		if (a->detached[v] == DOM_DETACHED)
+			c->detached++;
+	}
+	hs_free(a->detached);
+	a->detached = NULL;
+}
+
 /* A step run on the second core; it reports failure (memory) by ret. */
 struct job {
 	struct hs_analysis	*a;
 	const uint8_t		*ess;
-	struct hs_gate		*gate;
+	struct hs_gate		*searched, *gate;
 	int			 ret;
 	pthread_t		 thread;
 	int			 threaded;
@@ -939,7 +972,7 @@ dom_thread(void *arg)
 {
 	struct job *job = arg;
 
-	job->ret = dominators(job->a, job->ess, job->gate);
+	job->ret = dominators(job->a, job->ess, job->searched, job->gate);
 	return NULL;
 }
 
@@ -980,16 +1013,18 @@ int
 hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
 	struct weakmap_names w;
-	struct job shallow = { a, NULL, NULL, 0, 0, 0 },
-	    dom = { a, NULL, NULL, 0, 0, 0 };
-	struct hs_gate lt_done;
+	struct job shallow = { a, NULL, NULL, NULL, 0, 0, 0 },
+	    dom = { a, NULL, NULL, NULL, 0, 0, 0 };
+	struct hs_gate searched, lt_done;
 	uint8_t *ess = NULL;
 	int ret = -1;
 
 	memset(&w, 0, sizeof(w));
 	if (a->snap->node_count >= SLICE_START)
 		return hs_analysis_fail(a, "more than 2147483647 nodes");
+	hs_gate_init(&searched);
 	hs_gate_init(&lt_done);
+	dom.searched = &searched;
 	dom.gate = &lt_done;
 	if (progress)
 		progress(ctx, "dominators");
@@ -1010,6 +1045,10 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		progress(ctx, "classes");
 	if (hs_classify(a) == -1)
 		goto out;
+	raw_sizes(a);
+	hs_gate_wait(&searched);
+	hs_free(a->columns->node_self);
+	a->columns->node_self = NULL;
 	if (progress)
 		progress(ctx, "distances");
 	hs_gate_wait(&lt_done);
@@ -1020,6 +1059,7 @@ out:
 	job_wait(&shallow);
 	if (job_wait(&dom) == -1 && ret == 0)
 		ret = hs_analysis_nomem(a);
+	hs_gate_destroy(&searched);
 	hs_gate_destroy(&lt_done);
 	hs_free(ess);
 	weakmap_free(&w);
@@ -1027,7 +1067,7 @@ out:
 }
 
 struct hs_analysis *
-hs_analysis_new(const struct hs_snapshot *s,
+hs_analysis_new(struct hs_snapshot *s,
     const struct hs_analysis_options *opts)
 {
 	struct hs_analysis *a;
@@ -1035,6 +1075,7 @@ hs_analysis_new(const struct hs_snapshot *s,
 	if ((a = hs_calloc(1, sizeof(*a))) == NULL)
 		return NULL;
 	a->snap = s;
+	a->columns = s;
 	a->opts = *opts;
 	hs_hmap_init(&a->names);
 	hs_hmap_init(&a->keys);

@@ -10,7 +10,7 @@
  * DevTools' front_end/entrypoints/heap_snapshot_worker/HeapSnapshot.ts is
  * the reference; each rule is described in man/hs-summary.5.
  *
- *	a = hs_analysis_new(snap, &opts);	// borrows snap
+ *	a = hs_analysis_new(snap, &opts);	// borrows snap (see below)
  *	if (hs_analysis_run(a, progress, ctx) == -1) ... hs_analysis_error(a)
  *	... read a->classes etc ...
  *	hs_analysis_free(a);
@@ -97,6 +97,12 @@ struct hs_statistics {
 
 struct hs_analysis {
 	const struct hs_snapshot *snap;
+	/*
+	 * The same snapshot, whose columns node_self and node_detached the
+	 * analysis frees (and sets to NULL) once it is done with them: on a
+	 * big snapshot, memory is what limits.
+	 */
+	struct hs_snapshot *columns;
 	struct hs_analysis_options opts;
 
 	/* Per node. */
@@ -143,7 +149,7 @@ struct hs_analysis {
 /* Which phase is running, for progress lines. */
 typedef void (*hs_progress_fn)(void *ctx, const char *phase);
 
-struct hs_analysis *hs_analysis_new(const struct hs_snapshot *,
+struct hs_analysis *hs_analysis_new(struct hs_snapshot *,
 		    const struct hs_analysis_options *);
 /* Returns 0, or -1 with a message in hs_analysis_error(). */
 int		 hs_analysis_run(struct hs_analysis *, hs_progress_fn, void *);

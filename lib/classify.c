@@ -767,7 +767,8 @@ hs_classify(struct hs_analysis *a)
 
 		if (k == HS_NK_OBJECT || k == HS_NK_NATIVE) {
 			int det = k == HS_NK_NATIVE &&
-			    a->detached[v] == 2 && s->node_detached != NULL;
+			    a->detached[v] == 2 &&
+			    (s->sections & HS_SEC_DETACHEDNESS);
 			uint64_t slot = (uint64_t)s->node_name[v] * 2 +
 			    (uint64_t)det;
 			size_t len;

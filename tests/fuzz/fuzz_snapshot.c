@@ -17,7 +17,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
-analyze(const struct hs_snapshot *snap)
+analyze(struct hs_snapshot *snap)
 {
 	struct hs_analysis_options o;
 	struct hs_analysis *a;

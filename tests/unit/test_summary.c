@@ -293,8 +293,9 @@ test_round_trip_classes(void **state)
 		/* Ids: one per object, ascending, as analysed. */
 		assert_int_equal(r->id_count, c->count);
 		for (k = 0; k < r->id_count; k++) {
-			assert_int_equal(r->ids[k], c->ids[k]);
-			assert_int_equal(r->id_self[k], c->id_self[k]);
+			assert_int_equal(r->ids[k],
+			    a->snap->node_id[c->members[k]]);
+			assert_int_equal(r->id_self[k], a->self[c->members[k]]);
 			if (k > 0)
 				assert_true(r->ids[k - 1] < r->ids[k]);
 		}
