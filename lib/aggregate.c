@@ -55,7 +55,8 @@ class_rows(struct hs_analysis *a, uint32_t *largest)
  * on its dominator path is of the same class, so nothing is counted twice.
  * A walk down the dominator tree keeps, per class, how many objects on the
  * current path are counted; its stack holds a node and its next child per
- * level, as deep as the tree.
+ * level, as deep as the tree.  It runs on the side thread, so it leaves
+ * the message to its caller: -1 means memory ran out.
  */
 struct walk_level {
 	uint32_t	node;	/* | ON_PATH when counted, with children */
@@ -74,8 +75,8 @@ class_retained(struct hs_analysis *a)
 	size_t top = 0, cap = 0;
 	int ret = -1;
 
-	if (N >= ON_PATH)
-		return hs_analysis_fail(a, "too many nodes");
+	if (N >= ON_PATH)	/* cannot be: snapshots hold under 2^28 */
+		return -1;
 	if ((first = hs_calloc((size_t)N + 2, sizeof(uint32_t))) == NULL ||
 	    (children = hs_alloc_array(N ? N : 1, sizeof(uint32_t))) ==
 	    NULL ||
@@ -128,10 +129,7 @@ class_retained(struct hs_analysis *a)
 	}
 done:
 	ret = 0;
-	goto out;
 oom:
-	hs_analysis_nomem(a);
-out:
 	hs_free(first);
 	hs_free(children);
 	hs_free(stack);
@@ -140,9 +138,9 @@ out:
 }
 
 /*
- * DevTools' calculateStatistics (and calculateArraySize).  This and
- * class_members() run on a thread of their own, so they leave the message
- * to the caller: -1 means memory ran out.
+ * DevTools' calculateStatistics (and calculateArraySize).  This,
+ * class_retained() and class_members() run on the side thread, so they
+ * leave the message to the caller: -1 means memory ran out.
  */
 static int
 statistics(struct hs_analysis *a)
@@ -327,49 +325,43 @@ cmp_retainer_count_first(const void *x, const void *y)
 }
 
 /*
- * Who holds each large class: (retaining class, edge) groups over every
- * strong edge into the class's counted objects, with the number of such
- * edges and the retained size of the objects they reach.  Edges from the
- * root are left out, as in DevTools' retainers view.
+ * Who holds each class: (retaining class, edge) groups over every strong
+ * edge into the class's counted objects, with the number of such edges and
+ * the retained size of the objects they reach.  Edges from the root are
+ * left out, as in DevTools' retainers view.  The groups of every class are
+ * collected, beside the class retained sizes on the other core; only the
+ * largest classes' are kept (retainers_keep()).
  */
+struct groups {
+	struct hs_hmap		 map;
+	struct hs_retainer	*g;
+	size_t			 cap;
+};
+
 static int
-retainers(struct hs_analysis *a, const uint32_t *order)
+retainers_collect(struct hs_analysis *a, struct groups *gr)
 {
 	const struct hs_snapshot *s = a->snap;
-	size_t nsel = a->opts.retainer_classes, per = a->opts.retainers_per_class;
-	struct hs_hmap groups;
-	struct hs_retainer *g = NULL, *out = NULL;
 	struct {
 		uint32_t key[3];
 		uint32_t id;
 	} *cache;
-	size_t gcap = 0, i, j, nout = 0, slot;
-	uint8_t *selected;
+	size_t i, slot;
 	uint32_t v, e;
-	int ret = -1;
 
-	if (nsel > a->class_count)
-		nsel = a->class_count;
-	hs_hmap_init(&groups);
-	if ((selected = hs_calloc(a->class_count + 1, 1)) == NULL)
+	if ((cache = hs_alloc_array(GROUP_CACHE, sizeof(*cache))) == NULL)
 		return hs_analysis_nomem(a);
-	if ((cache = hs_alloc_array(GROUP_CACHE, sizeof(*cache))) == NULL) {
-		hs_free(selected);
-		return hs_analysis_nomem(a);
-	}
 	for (i = 0; i < GROUP_CACHE; i++)
 		cache[i].id = UINT32_MAX;
-	for (i = 0; i < nsel; i++)
-		selected[order[i]] = 1;
 	for (v = 0; v < s->node_count; v++) {
 		if (v == s->root)
 			continue;
 		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
 			uint32_t t = HS_EDGE_TO(s, e), key[3], id;
+			struct hs_retainer *r;
 			int added;
 
-			if (!selected[a->node_class[t]] || a->self[t] == 0 ||
-			    HS_EDGE_KIND(s, e) == HS_EK_WEAK)
+			if (a->self[t] == 0 || HS_EDGE_KIND(s, e) == HS_EK_WEAK)
 				continue;
 			key[0] = a->node_class[t];
 			key[1] = a->node_class[v];
@@ -380,44 +372,67 @@ retainers(struct hs_analysis *a, const uint32_t *order)
 			    (uint64_t)key[2] << 17) & (GROUP_CACHE - 1);
 			if (cache[slot].id != UINT32_MAX &&
 			    memcmp(cache[slot].key, key, sizeof(key)) == 0) {
-				g[cache[slot].id].count++;
-				g[cache[slot].id].retained += a->retained[t];
+				r = &gr->g[cache[slot].id];
+				r->count++;
+				r->retained += a->retained[t];
 				continue;
 			}
-			id = hs_hmap_intern(&groups, key, sizeof(key), &added);
+			id = hs_hmap_intern(&gr->map, key, sizeof(key), &added);
 			if (id == UINT32_MAX)
 				goto oom;
 			memcpy(cache[slot].key, key, sizeof(key));
 			cache[slot].id = id;
 			if (added) {
-				if (hs_grow(&g, &gcap, (size_t)id + 1,
-				    sizeof(*g)) == -1)
+				if (hs_grow(&gr->g, &gr->cap, (size_t)id + 1,
+				    sizeof(*gr->g)) == -1)
 					goto oom;
-				g[id].target = key[0];
-				g[id].source = key[1];
-				g[id].edge = key[2];
-				g[id].count = 0;
-				g[id].retained = 0;
-				g[id].top_count = 0;
+				r = &gr->g[id];
+				memset(r, 0, sizeof(*r));
+				r->target = key[0];
+				r->source = key[1];
+				r->edge = key[2];
 			}
-			g[id].count++;
-			g[id].retained += a->retained[t];
+			gr->g[id].count++;
+			gr->g[id].retained += a->retained[t];
 		}
 	}
-	/*
-	 * Per class: the groups among the best `per` by retained size or the
-	 * best `per` by count, in order of retained size.
-	 */
-	if (groups.count > 1)
-		qsort(g, groups.count, sizeof(*g),
-		    cmp_retainer_count_first);
-	if ((out = hs_alloc_array(groups.count + 1, sizeof(*out))) == NULL)
-		goto oom;
-	for (i = 0; i < groups.count; i = j) {
-		size_t k;
+	hs_free(cache);
+	return 0;
+oom:
+	hs_free(cache);
+	return hs_analysis_nomem(a);
+}
 
-		for (j = i; j < groups.count && g[j].target == g[i].target; j++)
+/*
+ * The groups of the retainer_classes largest classes: per class, those
+ * among the best `per` by retained size or the best `per` by count, in
+ * order of retained size.
+ */
+static int
+retainers_keep(struct hs_analysis *a, struct groups *gr, const uint32_t *order)
+{
+	size_t nsel = a->opts.retainer_classes, per = a->opts.retainers_per_class;
+	size_t n = gr->map.count, i, j, k, nout = 0;
+	struct hs_retainer *g = gr->g, *out;
+	uint8_t *selected;
+
+	if (nsel > a->class_count)
+		nsel = a->class_count;
+	if ((selected = hs_calloc(a->class_count + 1, 1)) == NULL)
+		return hs_analysis_nomem(a);
+	for (i = 0; i < nsel; i++)
+		selected[order[i]] = 1;
+	if (n > 1)
+		qsort(g, n, sizeof(*g), cmp_retainer_count_first);
+	if ((out = hs_alloc_array(n + 1, sizeof(*out))) == NULL) {
+		hs_free(selected);
+		return hs_analysis_nomem(a);
+	}
+	for (i = 0; i < n; i = j) {
+		for (j = i; j < n && g[j].target == g[i].target; j++)
 			;
+		if (!selected[g[i].target])
+			continue;
 		/* g[i..j) is by count: mark the best by count. */
 		for (k = i; k < j; k++)
 			g[k].top_count = k - i < per;
@@ -426,20 +441,10 @@ retainers(struct hs_analysis *a, const uint32_t *order)
 			if (k - i < per || g[k].top_count)
 				out[nout++] = g[k];
 	}
+	hs_free(selected);
 	a->retainers = out;
 	a->retainer_count = nout;
-	out = NULL;
-	ret = 0;
-	goto done;
-oom:
-	hs_analysis_nomem(a);
-done:
-	hs_free(out);
-	hs_free(g);
-	hs_free(selected);
-	hs_free(cache);
-	hs_hmap_free(&groups);
-	return ret;
+	return 0;
 }
 
 /* One shortest path from a root to the largest object of each top class. */
@@ -652,13 +657,12 @@ oom:
 }
 
 /*
- * The statistics run beside the class retained sizes, and the class
- * members beside the retainers: after the class retained sizes, whose
- * memory they would otherwise add to (see hs_gate_init()).
+ * The side thread: the class retained sizes, the statistics, then the
+ * class members (once the class retained sizes have freed their arrays),
+ * all beside the retainers on the main thread.
  */
 struct side_job {
 	struct hs_analysis	*a;
-	struct hs_gate		 retained_done;
 	int			 ret;
 };
 
@@ -667,17 +671,17 @@ side_thread(void *arg)
 {
 	struct side_job *job = arg;
 
-	job->ret = statistics(job->a);
-	hs_gate_wait(&job->retained_done);
-	if (job->ret == 0)
-		job->ret = class_members(job->a, &job->a->member_storage);
+	job->ret = class_retained(job->a) == -1 ||
+	    statistics(job->a) == -1 ||
+	    class_members(job->a, &job->a->member_storage) == -1 ? -1 : 0;
 	return NULL;
 }
 
 int
 hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
-	struct side_job side;
+	struct side_job side = { a, 0 };
+	struct groups gr;
 	uint32_t *largest = NULL, *order = NULL;
 	pthread_t thread;
 	int ret = -1, threaded;
@@ -685,6 +689,8 @@ hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 
 	if (progress)
 		progress(ctx, "classes");
+	memset(&gr, 0, sizeof(gr));
+	hs_hmap_init(&gr.map);
 	if ((largest = hs_alloc_array(a->class_count + 1,
 	    sizeof(uint32_t))) == NULL)
 		return hs_analysis_nomem(a);
@@ -694,25 +700,27 @@ hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		hs_free(largest);
 		return -1;
 	}
-	side.a = a;
-	side.ret = 0;
-	hs_gate_init(&side.retained_done);
 	threaded = pthread_create(&thread, NULL, side_thread, &side) == 0;
-	if (class_retained(a) == -1) {
-		hs_gate_open(&side.retained_done);
-		goto out;
-	}
-	hs_gate_open(&side.retained_done);
 	if (!threaded)
 		side_thread(&side);
+	if (progress)
+		progress(ctx, "retainers");
+	if (retainers_collect(a, &gr) == -1)
+		goto out;
+	if (threaded)
+		pthread_join(thread, NULL);
+	threaded = 0;
+	if (side.ret == -1) {
+		hs_analysis_nomem(a);
+		goto out;
+	}
 	if ((order = classes_by_retained(a)) == NULL) {
 		hs_analysis_nomem(a);
 		goto out;
 	}
-	if (progress)
-		progress(ctx, "retainers");
-	if (retainers(a, order) == -1 || paths(a, order, largest) == -1 ||
-	    closures(a) == -1 || allocations(a) == -1)
+	if (retainers_keep(a, &gr, order) == -1 ||
+	    paths(a, order, largest) == -1 || closures(a) == -1 ||
+	    allocations(a) == -1)
 		goto out;
 	for (i = 0; i < a->class_count; i++)
 		if (a->classes[i].distance == INT64_MAX)
@@ -721,9 +729,8 @@ hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 out:
 	if (threaded)
 		pthread_join(thread, NULL);
-	hs_gate_destroy(&side.retained_done);
-	if (ret == 0 && side.ret == -1)
-		ret = hs_analysis_nomem(a);
+	hs_free(gr.g);
+	hs_hmap_free(&gr.map);
 	hs_free(largest);
 	hs_free(order);
 	return ret;
