@@ -309,8 +309,9 @@ static int
 shallow_sizes(struct hs_analysis *a)
 {
 	const struct hs_snapshot *s = a->snap;
-	uint32_t n = s->node_count, i, e, *owners, *work, top = 0;
+	uint32_t n = s->node_count, i, e, *owners, *work = NULL, top = 0;
 	const uint32_t unvisited = UINT32_MAX, multiple = UINT32_MAX - 1;
+	size_t cap = 0;
 
 	if ((a->self = hs_alloc_array(n, sizeof(uint32_t))) == NULL)
 		return -1;
@@ -325,37 +326,54 @@ shallow_sizes(struct hs_analysis *a)
 		return -1;
 	if ((owners = hs_alloc_array(n, sizeof(*owners))) == NULL)
 		return -1;
-	/* Each node enters the work list at most twice. */
-	if ((work = hs_alloc_array((size_t)n * 2, sizeof(*work))) == NULL) {
-		hs_free(owners);
-		return -1;
-	}
 	for (i = 0; i < n; i++) {
 		enum hs_node_kind k = HS_NODE_KIND(s, i);
 
 		if (k == HS_NK_HIDDEN || k == HS_NK_ARRAY ||
 		    (k == HS_NK_NATIVE &&
-		    hs_snapshot_node_name_is(s, i, "system / ExternalStringData"))) {
+		    hs_snapshot_node_name_is(s, i, "system / ExternalStringData")))
 			owners[i] = unvisited;
-		} else {
+		else
 			owners[i] = i;
-			work[top++] = i;
-		}
 	}
-	while (top > 0) {
-		uint32_t id = work[--top], owner = owners[id];
+	/*
+	 * From each owner in turn (the outcome does not depend on the order:
+	 * a node ends up with the one owner that reaches it, or "multiple").
+	 * The work list holds what one owner's search has yet to visit.
+	 */
+	for (i = 0; i < n; i++) {
+		if (owners[i] != i)
+			continue;
+		if (hs_grow(&work, &cap, 1, sizeof(*work)) == -1) {
+			hs_free(owners);
+			return -1;
+		}
+		work[0] = i;
+		top = 1;
+		while (top > 0) {
+			uint32_t id = work[--top], owner = owners[id];
 
-		for (e = s->first_edge[id]; e < s->first_edge[id + 1]; e++) {
-			uint32_t t = HS_EDGE_TO(s, e);
+			for (e = s->first_edge[id]; e < s->first_edge[id + 1];
+			    e++) {
+				uint32_t t = HS_EDGE_TO(s, e);
 
-			if (HS_EDGE_KIND(s, e) == HS_EK_WEAK)
-				continue;
-			if (owners[t] == unvisited) {
-				owners[t] = owner;
-				work[top++] = t;
-			} else if (owners[t] != t && owners[t] != owner &&
-			    owners[t] != multiple) {
-				owners[t] = multiple;
+				if (HS_EDGE_KIND(s, e) == HS_EK_WEAK)
+					continue;
+				if (owners[t] == unvisited) {
+					owners[t] = owner;
+				} else if (owners[t] != t &&
+				    owners[t] != owner &&
+				    owners[t] != multiple) {
+					owners[t] = multiple;
+				} else {
+					continue;
+				}
+				if (hs_grow(&work, &cap, (size_t)top + 1,
+				    sizeof(*work)) == -1) {
+					hs_free(work);
+					hs_free(owners);
+					return -1;
+				}
 				work[top++] = t;
 			}
 		}
