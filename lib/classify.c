@@ -24,6 +24,13 @@
 
 #define MAX_INTERFACE_NAME_LENGTH	120
 #define LABEL_CACHE			65536
+#define NAME_CACHE			65536
+
+/* hs_classify()'s cache: a node name (string << 1 | detached, + 1). */
+struct name_slot {
+	uint64_t	key;
+	uint32_t	name;
+};
 #define MIN_OBJECT_COUNT_PER_INTERFACE	2
 #define MIN_OBJECT_PROPORTION		1000
 
@@ -730,16 +737,16 @@ int
 hs_classify(struct hs_analysis *a)
 {
 	const struct hs_snapshot *s = a->snap;
-	uint32_t N = s->node_count, v, t, *name_of = NULL, *cache = NULL,
+	uint32_t N = s->node_count, v, t, *name_of = NULL,
 	    *type_name = NULL, *by_name = NULL;
+	struct name_slot *cache = NULL;
 	struct hs_location *locs = NULL;
 	struct hs_buf key = { 0 };
 	size_t by_name_cap = 0, li;
 	int ret = -1;
 
 	if ((name_of = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
-	    (cache = hs_calloc((size_t)s->kept_limit * 2 + 1,
-	    sizeof(uint32_t))) == NULL ||
+	    (cache = hs_calloc(NAME_CACHE, sizeof(*cache))) == NULL ||
 	    (type_name = hs_alloc_array(s->node_type_count,
 	    sizeof(uint32_t))) == NULL)
 		goto oom;
@@ -761,7 +768,10 @@ hs_classify(struct hs_analysis *a)
 		    UINT32_MAX)
 			goto oom;
 	}
-	/* Object and native nodes take their own name, cached by string. */
+	/*
+	 * Object and native nodes take their own name, through a
+	 * direct-mapped cache by string (and detachedness): names repeat.
+	 */
 	for (v = 0; v < N; v++) {
 		enum hs_node_kind k = HS_NODE_KIND(s, v);
 
@@ -769,21 +779,23 @@ hs_classify(struct hs_analysis *a)
 			int det = k == HS_NK_NATIVE &&
 			    a->detached[v] == 2 &&
 			    (s->sections & HS_SEC_DETACHEDNESS);
-			uint64_t slot = (uint64_t)s->node_name[v] * 2 +
-			    (uint64_t)det;
+			uint64_t ck = ((uint64_t)s->node_name[v] << 1 |
+			    (uint64_t)det) + 1;
+			struct name_slot *c = &cache[hs_hash_u64(ck) &
+			    (NAME_CACHE - 1)];
 			size_t len;
 			const char *p;
 
-			if (s->node_name[v] < s->kept_limit && cache[slot]) {
-				name_of[v] = cache[slot] - 1;
+			if (c->key == ck) {
+				name_of[v] = c->name;
 				continue;
 			}
 			p = string_or_empty(s, s->node_name[v], &len);
 			if ((name_of[v] = object_class_name(a, p, len, det)) ==
 			    UINT32_MAX)
 				goto oom;
-			if (s->node_name[v] < s->kept_limit)
-				cache[slot] = name_of[v] + 1;
+			c->key = ck;
+			c->name = name_of[v];
 		} else {
 			name_of[v] = type_name[s->node_type[v]];
 		}
