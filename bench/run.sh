@@ -15,6 +15,8 @@
 #   HS_BENCH_CAPTURE  1 (default) also time hs-capture against
 #                     v8.writeHeapSnapshot (bench/capture.sh); 0 skips it
 #   HS_BENCH_CAPTURE_MB  snapshot size of that process (default 1000)
+#   HS_BENCH_CAPTURE_ROUNDS  rounds of one capture and one write (default 3)
+#   HS_BENCH_CAPTURE_ARGS  more options for hs-capture (e.g. --no-gc)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 

@@ -545,7 +545,7 @@ main(int argc, char *argv[])
 		o.relay = relay;
 	}
 	bar.show = !quiet && isatty(STDERR_FILENO);
-	o.progress = bar_update;
+	o.progress = bar.show ? bar_update : NULL;
 	o.progress_ctx = &bar;
 
 	snprintf(err, sizeof(err), "%s:%s", o.host, o.port);

@@ -2,9 +2,13 @@
  * cdp: DevTools protocol client (see cdp.h).
  */
 #include <stdarg.h>
+#include <sys/types.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "alloc.h"
 #include "buf.h"
@@ -22,6 +26,12 @@ struct hs_cdp {
 	int		 answered;
 	struct hs_jv	*answer;	/* the whole answer message */
 	uint64_t	 nmessages;
+	/* A string event's layout, up to its string, and its handler. */
+	char		*str_prefix;
+	size_t		 str_prefix_len;
+	hs_cdp_string_fn on_string;
+	char		*scratch;	/* the unescaped string */
+	size_t		 scratch_cap;
 	int		 failed;
 	char		 err[256];
 };
@@ -46,6 +56,204 @@ hs_cdp_error(const struct hs_cdp *c)
 	return c->err;
 }
 
+/* plain_run() a byte at a time: the bytes that are left. */
+static size_t
+plain_bytes(const char *s, size_t i, size_t len, char *out, size_t *o)
+{
+	for (; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+
+		if (ch == '"' || ch == '\\' || ch < 0x20 || ch >= 0x80)
+			break;
+		out[(*o)++] = (char)ch;
+	}
+	return i;
+}
+
+/*
+ * The plain run of JSON string text at s[i..len), copied to out[*o..):
+ * returns the index of the first byte that ends it (a quote, a backslash,
+ * a control character or a non-ASCII byte), or len.  It may store up to
+ * 16 bytes past the run in out, which has room for them.
+ */
+#ifdef __SSE2__
+static size_t
+plain_run(const char *s, size_t i, size_t len, char *out, size_t *o)
+{
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+	__m128i x, m;
+	unsigned bits, k;
+
+	while (len - i >= 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		/* Signed: below 0x20 is a control character or non-ASCII. */
+		m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+		    _mm_cmpeq_epi8(x, bslash)), _mm_cmplt_epi8(x, space));
+		_mm_storeu_si128((__m128i *)(void *)(out + *o), x);
+		if ((bits = (unsigned)_mm_movemask_epi8(m)) != 0) {
+			k = (unsigned)__builtin_ctz(bits);
+			*o += k;
+			return i + k;
+		}
+		*o += 16;
+		i += 16;
+	}
+	return plain_bytes(s, i, len, out, o);
+}
+#else
+/* Bytes that end a plain run, flagged by their top bit. */
+static uint64_t
+specials(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t high = 0x8080808080808080ull;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+
+	/*
+	 * The lowest byte flagged is exact: a false mark only ever sits
+	 * above a true one (a borrow that runs on).
+	 */
+	return ((q - ones) & ~q & high) | ((b - ones) & ~b & high) |
+	    ((w - ones * 0x20) & ~w & high) | (w & high);
+}
+
+static size_t
+plain_run(const char *s, size_t i, size_t len, char *out, size_t *o)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t w, m;
+	size_t k;
+
+	while (len - i >= 8) {
+		memcpy(&w, s + i, 8);
+		memcpy(out + *o, &w, 8);
+		if ((m = specials(w)) != 0) {
+			k = (size_t)__builtin_ctzll(m) / 8;
+			*o += k;
+			return i + k;
+		}
+		*o += 8;
+		i += 8;
+	}
+#endif
+	return plain_bytes(s, i, len, out, o);
+}
+#endif
+
+static int
+hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Unescapes the text of a JSON string, s[0..len) between its quotes, into
+ * out (len + 16 bytes at least).  Returns the length, or -1 when the text holds
+ * what this does not do the same as the parser (jv, yajl) would: a quote
+ * that ends the string early, a control character, a non-ASCII byte, an
+ * escape that is not one byte of ASCII.  The caller then parses.
+ */
+static ssize_t
+unescape(const char *s, size_t len, char *out)
+{
+	size_t i = 0, o = 0;
+	int h0, h1, h2, h3, v;
+
+	for (;;) {
+		i = plain_run(s, i, len, out, &o);
+		if (i == len)
+			return (ssize_t)o;
+		if (s[i] != '\\' || len - i < 2)
+			return -1;
+		switch (s[i + 1]) {
+		case '"':
+		case '\\':
+		case '/':
+			out[o++] = s[i + 1];
+			break;
+		case 'b':
+			out[o++] = '\b';
+			break;
+		case 'f':
+			out[o++] = '\f';
+			break;
+		case 'n':
+			out[o++] = '\n';
+			break;
+		case 'r':
+			out[o++] = '\r';
+			break;
+		case 't':
+			out[o++] = '\t';
+			break;
+		case 'u':
+			if (len - i < 6 || (h0 = hexval(s[i + 2])) < 0 ||
+			    (h1 = hexval(s[i + 3])) < 0 ||
+			    (h2 = hexval(s[i + 4])) < 0 ||
+			    (h3 = hexval(s[i + 5])) < 0)
+				return -1;
+			v = h0 << 12 | h1 << 8 | h2 << 4 | h3;
+			if (v == 0 || v >= 0x80)
+				return -1;
+			out[o++] = (char)v;
+			i += 4;
+			break;
+		default:
+			return -1;
+		}
+		i += 2;
+	}
+}
+
+/*
+ * A string event in the layout V8 writes, {"method":"M","params":{"K":"
+ * then the string and "}}: 1 when it went to the string handler, 0 when
+ * the message is to be parsed whole, -1 when the handler failed.
+ */
+static int
+string_event(struct hs_cdp *c, const char *msg, size_t len)
+{
+	const char *s = msg + c->str_prefix_len;
+	size_t n;
+	ssize_t got;
+
+	if (len < c->str_prefix_len + 3 ||
+	    memcmp(msg, c->str_prefix, c->str_prefix_len) != 0 ||
+	    memcmp(msg + len - 3, "\"}}", 3) != 0)
+		return 0;
+	n = len - c->str_prefix_len - 3;
+	/* 16 more bytes: unescape() stores 16 at a time. */
+	if (hs_grow(&c->scratch, &c->scratch_cap, n + 16, 1) == -1)
+		return hs_cdp_fail(c, "out of memory");
+	if ((got = unescape(s, n, c->scratch)) == -1)
+		return 0;
+	c->nmessages++;
+	return c->on_string(c->ctx, c->scratch, (size_t)got) == -1 ? -1 : 1;
+}
+
+int
+hs_cdp_string_event(struct hs_cdp *c, const char *method, const char *key,
+    hs_cdp_string_fn fn)
+{
+	struct hs_buf b = { NULL, 0, 0 };
+
+	if (hs_buf_printf(&b, "{\"method\":\"%s\",\"params\":{\"%s\":\"",
+	    method, key) == -1)
+		return hs_cdp_fail(c, "out of memory");
+	hs_free(c->str_prefix);
+	c->str_prefix = b.data;
+	c->str_prefix_len = b.len;
+	c->on_string = fn;
+	return 0;
+}
+
 int
 hs_cdp_message(struct hs_cdp *c, const char *msg, size_t len)
 {
@@ -55,6 +263,8 @@ hs_cdp_message(struct hs_cdp *c, const char *msg, size_t len)
 	int64_t id;
 	int rc = 0;
 
+	if (c->on_string != NULL && (rc = string_event(c, msg, len)) != 0)
+		return rc == 1 ? 0 : -1;
 	c->nmessages++;
 	if ((v = hs_jv_parse(msg, len, 0, c->max_tree, err,
 	    sizeof(err))) == NULL)
@@ -190,5 +400,7 @@ hs_cdp_free(struct hs_cdp *c)
 		return;
 	hs_jv_free(c->answer);
 	hs_ws_free(c->ws);
+	hs_free(c->str_prefix);
+	hs_free(c->scratch);
 	hs_free(c);
 }

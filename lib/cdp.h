@@ -36,6 +36,18 @@ typedef int (*hs_cdp_event_fn)(void *ctx, const char *method,
  */
 struct hs_cdp	*hs_cdp_new(struct hs_conn *, size_t max_message,
 		    size_t max_tree, hs_cdp_event_fn, void *ctx);
+/*
+ * A string event: fn gets the string at params.key of each event method,
+ * unescaped, and returns 0 to go on or -1 after hs_cdp_fail().  The event
+ * then makes no tree and does not reach the event handler, when it comes
+ * in the layout V8 writes, {"method":"METHOD","params":{"KEY":"..."}}
+ * without spaces, and its string is ASCII: a snapshot's chunks, 100 kB
+ * each, which a tree would copy twice.  In any other layout it goes to the
+ * event handler as before, so that it must handle it too.
+ */
+typedef int (*hs_cdp_string_fn)(void *ctx, const char *s, size_t len);
+int		 hs_cdp_string_event(struct hs_cdp *, const char *method,
+		    const char *key, hs_cdp_string_fn);
 /* The WebSocket handshake for path (/json/list's webSocketDebuggerUrl). */
 int		 hs_cdp_handshake(struct hs_cdp *, const char *host,
 		    const char *path);

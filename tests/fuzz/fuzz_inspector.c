@@ -4,7 +4,10 @@
  * first byte picks the reader:
  *
  *	even	one DevTools protocol message (hs_cdp_message in lib/cdp.h),
- *		as the inspector's WebSocket delivers it;
+ *		as the inspector's WebSocket delivers it, with a string event
+ *		for snapshot chunks as hs-capture has: a chunk that takes the
+ *		fast path must be what the parser makes of the message, or
+ *		the target aborts;
  *	odd	the bytes of a WebSocket stream (lib/ws.h, i.e. wslay) that
  *		follow a valid handshake: frames of any kind, fragments,
  *		control frames, truncation.  A thread plays the server on a
@@ -16,6 +19,7 @@
  */
 #include <pthread.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +28,7 @@
 
 #include "cdp.h"
 #include "conn.h"
+#include "jv.h"
 #include "sha1.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,6 +43,45 @@ on_event(void *ctx, const char *method, const struct hs_jv *params)
 	(void)method;
 	(void)params;
 	return 0;
+}
+
+/* The string the fast path gave, to check against the parser's. */
+static char	chunk_got[MAX_MESSAGE];
+static size_t	chunk_len;
+static int	chunk_fast;
+
+static int
+on_chunk(void *ctx, const char *s, size_t len)
+{
+	(void)ctx;
+	if (len > sizeof(chunk_got))
+		abort();
+	memcpy(chunk_got, s, len);
+	chunk_len = len;
+	chunk_fast = 1;
+	return 0;
+}
+
+/* The fast path's string is the parser's: the same message, parsed. */
+static void
+check_chunk(const uint8_t *msg, size_t len)
+{
+	struct hs_jv *tree;
+	const struct hs_jv *v;
+	char err[160];
+
+	tree = hs_jv_parse((const char *)msg, len, 0, MAX_TREE, err,
+	    sizeof(err));
+	if (tree == NULL)
+		abort();
+	v = hs_jv_get(hs_jv_get(tree, "params"), "chunk");
+	if (v == NULL || v->kind != HS_JV_STRING || v->len != chunk_len ||
+	    memcmp(v->str, chunk_got, chunk_len) != 0 ||
+	    hs_jv_get_str(tree, "method") == NULL ||
+	    strcmp(hs_jv_get_str(tree, "method"),
+	    "HeapProfiler.addHeapSnapshotChunk") != 0)
+		abort();
+	hs_jv_free(tree);
 }
 
 struct server {
@@ -153,7 +197,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	conn.rfd = conn.wfd = -1;
 	if ((cdp = hs_cdp_new(&conn, MAX_MESSAGE, MAX_TREE, on_event,
 	    NULL)) != NULL) {
-		(void)hs_cdp_message(cdp, (const char *)data + 1, size - 1);
+		chunk_fast = 0;
+		if (hs_cdp_string_event(cdp,
+		    "HeapProfiler.addHeapSnapshotChunk", "chunk",
+		    on_chunk) == 0 && hs_cdp_message(cdp,
+		    (const char *)data + 1, size - 1) == 0 && chunk_fast)
+			check_chunk(data + 1, size - 1);
 		hs_cdp_free(cdp);
 	}
 	return 0;

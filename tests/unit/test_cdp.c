@@ -3,6 +3,8 @@
  * the handler with their method and params, answers are matched by id,
  * and malformed messages (not JSON, not an object, no id nor method, too
  * deep, too big) fail with a message that quotes none of their bytes.
+ * String events (hs_cdp_string_event): what the string handler gets is
+ * what the parser makes of the same message, whichever path it takes.
  */
 #include "testutil.h"
 
@@ -128,6 +130,181 @@ test_handler_failure(void **state)
 	hs_cdp_free(c);
 }
 
+struct strings {
+	char	 got[4096];
+	size_t	 len;
+	int	 fast, slow;	/* by the string handler, by the tree */
+	int	 fail;
+	struct hs_cdp *cdp;
+};
+
+static int
+on_string(void *ctx, const char *s, size_t len)
+{
+	struct strings *st = ctx;
+
+	if (st->fail)
+		return hs_cdp_fail(st->cdp, "string handler says no");
+	assert_true(len <= sizeof(st->got));
+	memcpy(st->got, s, len);
+	st->len = len;
+	st->fast++;
+	return 0;
+}
+
+static int
+on_string_event(void *ctx, const char *method, const struct hs_jv *params)
+{
+	struct strings *st = ctx;
+	const struct hs_jv *v = hs_jv_get(params, "chunk");
+
+	assert_string_equal(method, "HeapProfiler.addHeapSnapshotChunk");
+	assert_non_null(v);
+	assert_int_equal(v->kind, HS_JV_STRING);
+	memcpy(st->got, v->str, v->len);
+	st->len = v->len;
+	st->slow++;
+	return 0;
+}
+
+/* A client with a string event for snapshot chunks. */
+static struct hs_cdp *
+string_client(struct hs_conn *conn, struct strings *st)
+{
+	struct hs_cdp *c;
+
+	memset(conn, 0, sizeof(*conn));
+	conn->rfd = conn->wfd = -1;
+	memset(st, 0, sizeof(*st));
+	c = hs_cdp_new(conn, 1 << 20, 1 << 20, on_string_event, st);
+	assert_non_null(c);
+	st->cdp = c;
+	assert_int_equal(hs_cdp_string_event(c,
+	    "HeapProfiler.addHeapSnapshotChunk", "chunk", on_string), 0);
+	return c;
+}
+
+/*
+ * Sends msg to a client with a string event; the string is to be what the
+ * parser makes of it, and to come by the fast path when fast.
+ */
+static void
+check_string(const char *msg, int fast)
+{
+	struct hs_conn conn;
+	struct strings st;
+	struct hs_cdp *c;
+	struct hs_jv *tree;
+	const struct hs_jv *v;
+	char err[160];
+
+	c = string_client(&conn, &st);
+	assert_int_equal(hs_cdp_message(c, msg, strlen(msg)), 0);
+	if (st.fast != fast || st.slow != !fast)
+		fail_msg("%s: fast %d slow %d, expected the %s path", msg,
+		    st.fast, st.slow, fast ? "fast" : "slow");
+	tree = hs_jv_parse(msg, strlen(msg), 0, 1 << 20, err, sizeof(err));
+	assert_non_null(tree);
+	v = hs_jv_get(hs_jv_get(tree, "params"), "chunk");
+	assert_non_null(v);
+	if (v->len != st.len || memcmp(v->str, st.got, st.len) != 0)
+		fail_msg("%s: the string differs from the parser's", msg);
+	hs_jv_free(tree);
+	hs_cdp_free(c);
+}
+
+#define CHUNK	"{\"method\":\"HeapProfiler.addHeapSnapshotChunk\"," \
+		"\"params\":{\"chunk\":\""
+
+static void
+test_string_event(void **state)
+{
+	char msg[4400], body[2100];
+	size_t i, n;
+	unsigned seed = 12345;
+	/* Pieces of JSON string text the fast path takes. */
+	static const char *const plain[] = {
+		"a", "0,1,2,3", "\\n", "\\\"", "\\\\", "\\/", "\\b", "\\f",
+		"\\r", "\\t", "\\u0041", "\\u007f", "\\u001F", "{\\\"x\\\":1}",
+		"0123456789abcdef", " ", "~"
+	};
+	int round;
+
+	(void)state;
+	check_string(CHUNK "\"}}", 1);
+	check_string(CHUNK "{\\\"snapshot\\\":{}}\\n\"}}", 1);
+	/* Strings the fast path leaves to the parser, to the same end. */
+	check_string(CHUNK "caf\xc3\xa9\"}}", 0);
+	check_string(CHUNK "\\u00e9\"}}", 0);
+	check_string(CHUNK "\\ud83d\\ude00\"}}", 0);
+	check_string(CHUNK "a\\u0000b\"}}", 0);
+	/* Another layout: spaces, more members, another order. */
+	check_string("{\"method\": \"HeapProfiler.addHeapSnapshotChunk\","
+	    "\"params\":{\"chunk\":\"x\"}}", 0);
+	check_string("{\"method\":\"HeapProfiler.addHeapSnapshotChunk\","
+	    "\"params\":{\"chunk\":\"x\",\"y\":\"\"}}", 0);
+	check_string("{\"params\":{\"chunk\":\"x\"},\"method\":"
+	    "\"HeapProfiler.addHeapSnapshotChunk\"}", 0);
+	check_string(CHUNK "x\"},\"sessionId\":\"s\"}", 0);
+	/* Random runs, across the 16- and 8-byte steps of the scan. */
+	for (round = 0; round < 2000; round++) {
+		n = 0;
+		while (n < 1500) {
+			const char *p = plain[(seed = seed * 1103515245 +
+			    12345) / 65536 % (sizeof(plain) / sizeof(*plain))];
+
+			memcpy(body + n, p, strlen(p));
+			n += strlen(p);
+		}
+		body[n] = '\0';
+		snprintf(msg, sizeof(msg), CHUNK "%s\"}}", body);
+		check_string(msg, 1);
+	}
+	for (i = 0; i < 40; i++) {
+		memset(body, 'x', i);
+		body[i] = '\0';
+		snprintf(msg, sizeof(msg), CHUNK "%s\\n%s\"}}", body, body);
+		check_string(msg, 1);
+	}
+}
+
+/* What the fast path does not take is an error where the parser says so. */
+static void
+test_string_event_bad(void **state)
+{
+	static const char *const bad[] = {
+		CHUNK "SECRET\n\"}}",		/* a raw control character */
+		CHUNK "SECRET\\x\"}}",		/* an unknown escape */
+		CHUNK "SECRET\\u12\"}}",	/* a short \u */
+		CHUNK "SECRET\"\"}}",		/* a quote ends it early */
+		CHUNK "SECRET\\\"}}",		/* the last quote escaped */
+		CHUNK "SECRET\xff\"}}",		/* not UTF-8 */
+	};
+	struct hs_conn conn;
+	struct strings st;
+	struct hs_cdp *c;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		c = string_client(&conn, &st);
+		assert_int_equal(hs_cdp_message(c, bad[i], strlen(bad[i])),
+		    -1);
+		assert_non_null(strstr(hs_cdp_error(c), "DevTools message 1: "
+		    "byte "));
+		assert_null(strstr(hs_cdp_error(c), "SECRET"));
+		assert_int_equal(st.fast + st.slow, 0);
+		hs_cdp_free(c);
+	}
+	/* The string handler's failure is the message's. */
+	c = string_client(&conn, &st);
+	st.fail = 1;
+	assert_int_equal(hs_cdp_message(c, CHUNK "x\"}}",
+	    strlen(CHUNK "x\"}}")), -1);
+	assert_string_equal(hs_cdp_error(c), "string handler says no");
+	hs_cdp_free(c);
+}
+
 int
 main(void)
 {
@@ -135,6 +312,8 @@ main(void)
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_handler_failure),
+		cmocka_unit_test(test_string_event),
+		cmocka_unit_test(test_string_event_bad),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

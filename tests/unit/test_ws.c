@@ -2,7 +2,8 @@
  * test_ws: the WebSocket client against a scripted server on a socketpair:
  * the handshake (good and bad answers), framing (fragments, pings, masked
  * or reserved or unknown frames, messages over the limit, truncation,
- * close), and that no error quotes the peer's bytes.  SHA-1 and base64
+ * close), UTF-8, messages longer than one read, and that no error quotes
+ * the peer's bytes.  SHA-1 and base64
  * against RFC 6455's example.
  */
 #include "testutil.h"
@@ -128,6 +129,10 @@ collect(void *ctx, const char *msg, size_t len)
 	return 0;
 }
 
+/* What run() gives the messages to, and how many times it pumps. */
+static hs_ws_message_fn receiver = collect;
+static int rounds = 20;
+
 /*
  * Runs a client against a server that answers as told and then sends
  * frames; pumps until an error (or 20 rounds).  Returns the error ("" if
@@ -156,10 +161,10 @@ run(enum answer answer, const char *frames, size_t frames_len,
 	conn.rfd = conn.wfd = sv[0];
 	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
 	conn.deadline = hs_now_ms() + 5000;
-	ws = hs_ws_new(&conn, max_message, collect, m);
+	ws = hs_ws_new(&conn, max_message, receiver, m);
 	assert_non_null(ws);
 	rc = hs_ws_handshake(ws, "127.0.0.1:1", "/x");
-	for (i = 0; rc == 0 && i < 20; i++)
+	for (i = 0; rc == 0 && i < rounds; i++)
 		rc = hs_ws_pump(ws);
 	snprintf(err, errlen, "%s", rc == 0 ? "" : hs_ws_error(ws));
 	hs_ws_free(ws);
@@ -288,9 +293,120 @@ test_bad_frames(void **state)
 	memset(big + 4 + 0x60, 'S', 0x60);
 	expect_frames_fail(big, 4 + 2 * 0x60,
 	    "expected messages of at most 100 bytes");
+	/* A new message while one is in fragments. */
+	expect_frames_fail("\x01\x01S\x81\x01S", 6,
+	    "expected WebSocket frames, got a protocol error");
 	/* A 64-bit length with the top bit set. */
 	expect_frames_fail("\x81\x7f\x80\x00\x00\x00\x00\x00\x00\x01", 10,
 	    "expected WebSocket frames, got a protocol error");
+}
+
+static void
+test_utf8(void **state)
+{
+	/* é, €, U+1F600, and é split between two fragments. */
+	static const char good[] =
+	    "\x81\x02\xc3\xa9"
+	    "\x81\x03\xe2\x82\xac"
+	    "\x81\x04\xf0\x9f\x98\x80"
+	    "\x01\x01\xc3" "\x80\x01\xa9";
+	static const char *const bad[] = {
+	    "\x81\x02\xc0\xaf",			/* overlong */
+	    "\x81\x03\xe0\x80\xaf",		/* overlong */
+	    "\x81\x03\xed\xa0\x80",		/* a surrogate */
+	    "\x81\x04\xf4\x90\x80\x80",		/* beyond U+10FFFF */
+	    "\x81\x01\xff",
+	    "\x81\x01\x80",			/* a lone continuation */
+	    "\x81\x02\xc3" "a",			/* a sequence cut short */
+	    "\x81\x01\xc3",			/* at the end */
+	};
+	struct messages m;
+	struct server s;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	run(GOOD, good, sizeof(good) - 1, 100, &m, err, sizeof(err), &s);
+	assert_string_equal(m.text, "[\xc3\xa9][\xe2\x82\xac]"
+	    "[\xf0\x9f\x98\x80][\xc3\xa9]");
+	assert_string_equal(err, "connection closed");
+	for (i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		expect_frames_fail(bad[i], 2 + (size_t)(bad[i][1] & 0x7f),
+		    "expected a UTF-8 text message");
+	/* ASCII in long runs, then one bad byte after them. */
+	{
+		char f[2 + 90];
+
+		memcpy(f, "\x81\x5a", 2);
+		memset(f + 2, 'a', 90);
+		f[2 + 70] = (char)0xff;
+		expect_frames_fail(f, sizeof(f),
+		    "expected a UTF-8 text message");
+	}
+}
+
+/* Checks the long messages of test_long(): their length and bytes. */
+static int
+check_long(void *ctx, const char *msg, size_t len)
+{
+	struct messages *m = ctx;
+	size_t i, want = m->n == 0 ? 700u << 10 : 3;
+
+	if (len != want)
+		fail_msg("message %zu: %zu bytes, expected %zu", m->n, len,
+		    want);
+	for (i = 0; i < len; i++)
+		if (msg[i] != "abcdefghijklmnopqrstuvwxyz"[i % 26])
+			fail_msg("message %zu: byte %zu differs", m->n, i);
+	m->n++;
+	return 0;
+}
+
+/*
+ * A message longer than a read (256 KiB) and than wslay's buffer, in
+ * fragments of 64 KiB with pings between, then a short one.
+ */
+static void
+test_long(void **state)
+{
+	size_t len = 700u << 10, frag = 64u << 10, off, n, k, i;
+	char *f = malloc(len + 32 * (len / frag + 1) + 16);
+	struct messages m;
+	struct server s;
+	char err[256];
+
+	(void)state;
+	assert_non_null(f);
+	for (off = 0, n = 0; off < len; off += k) {
+		k = len - off < frag ? len - off : frag;
+		f[n++] = (char)((off == 0 ? 0x01 : 0x00) |
+		    (off + k == len ? 0x80 : 0));
+		/* The shortest length form, as wslay insists. */
+		if (k < 65536) {
+			f[n++] = 126;
+			f[n++] = (char)(k >> 8);
+			f[n++] = (char)k;
+		} else {
+			f[n++] = 127;
+			for (i = 0; i < 8; i++)
+				f[n++] = (char)((uint64_t)k >> (56 - 8 * i));
+		}
+		for (i = 0; i < k; i++)
+			f[n++] = "abcdefghijklmnopqrstuvwxyz"[(off + i) % 26];
+		memcpy(f + n, "\x89\x01p", 3);
+		n += 3;
+	}
+	memcpy(f + n, "\x81\x03" "abc", 5);
+	n += 5;
+	receiver = check_long;
+	rounds = 100;
+	run(GOOD, f, n, 1u << 20, &m, err, sizeof(err), &s);
+	receiver = collect;
+	rounds = 20;
+	if (m.n != 2)
+		fail_msg("%zu messages, error \"%s\"", m.n, err);
+	assert_string_equal(err, "connection closed");
+	free(f);
 }
 
 static void
@@ -354,6 +470,8 @@ main(void)
 		cmocka_unit_test(test_sha1_base64),
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_bad_frames),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_long),
 		cmocka_unit_test(test_bad_handshakes),
 		cmocka_unit_test(test_timeout),
 	};

@@ -1,6 +1,8 @@
-// planted.js [COUNT] [MB]: a process that holds COUNT instances of
+// planted.js [COUNT] [MB] [DROPPED]: a process that holds COUNT instances of
 // PlantedThing (default 1234) and, with MB, about MB megabytes of other
 // objects (so that a snapshot takes a while), then idles until killed.
+// With DROPPED, it makes that many DroppedThing first and lets them go,
+// uncollected, for a snapshot without a garbage collection first.
 'use strict';
 class PlantedThing {
 	constructor(i) { this.i = i; }
@@ -10,6 +12,13 @@ class Ballast {
 }
 const count = Number(process.argv[2] || 1234);
 const mb = Number(process.argv[3] || 0);
+class DroppedThing {
+	constructor(i) { this.i = i; }
+}
+let dropped = [];
+for (let i = 0; i < Number(process.argv[4] || 0); i++)
+	dropped.push(new DroppedThing(i));
+dropped = null;
 globalThis.planted = [];
 for (let i = 0; i < count; i++)
 	globalThis.planted.push(new PlantedThing(i));
