@@ -532,7 +532,8 @@ hs_gate_destroy(struct hs_gate *g)
  */
 static int
 dominators(struct hs_analysis *a, const uint8_t *ess,
-    struct hs_gate *searched_gate, struct hs_gate *done)
+    struct hs_gate *searched_gate, struct hs_gate *classes_gate,
+    struct hs_gate *done)
 {
 	const struct hs_snapshot *s = a->snap;
 	uint32_t N = s->node_count, len = N + 1, v, w, u, i, e, n = 0,
@@ -575,6 +576,13 @@ dominators(struct hs_analysis *a, const uint8_t *ess,
 	for (i = 1; i <= a->reachable_count; i++)
 		a->reachable_size += s->node_self[vertex[i]];
 	hs_gate_open(searched_gate);	/* the raw sizes are done with here */
+	/*
+	 * The predecessor lists are this step's peak of memory: not while
+	 * the classes are being made on the other core, which frees the raw
+	 * sizes and DOM states when it is done.
+	 */
+	if (classes_gate != NULL)
+		hs_gate_wait(classes_gate);
 
 	/*
 	 * Predecessors, by number, over the essential edges.  A node that a
@@ -979,7 +987,7 @@ raw_sizes(struct hs_analysis *a)
 struct job {
 	struct hs_analysis	*a;
 	const uint8_t		*ess;
-	struct hs_gate		*searched, *gate;
+	struct hs_gate		*searched, *classes, *gate;
 	int			 ret;
 	pthread_t		 thread;
 	int			 threaded;
@@ -990,7 +998,9 @@ dom_thread(void *arg)
 {
 	struct job *job = arg;
 
-	job->ret = dominators(job->a, job->ess, job->searched, job->gate);
+	/* Run here (no thread), it must not wait for what comes after. */
+	job->ret = dominators(job->a, job->ess, job->searched,
+	    job->threaded ? job->classes : NULL, job->gate);
 	return NULL;
 }
 
@@ -1007,9 +1017,12 @@ shallow_thread(void *arg)
 static void
 job_start(struct job *job, void *(*fn)(void *))
 {
-	job->threaded = pthread_create(&job->thread, NULL, fn, job) == 0;
-	if (!job->threaded)
+	/* Set before the thread starts: fn reads it. */
+	job->threaded = 1;
+	if (pthread_create(&job->thread, NULL, fn, job) != 0) {
+		job->threaded = 0;
 		fn(job);
+	}
 }
 
 static int
@@ -1031,9 +1044,9 @@ int
 hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
 	struct weakmap_names w;
-	struct job shallow = { a, NULL, NULL, NULL, 0, 0, 0 },
-	    dom = { a, NULL, NULL, NULL, 0, 0, 0 };
-	struct hs_gate searched, lt_done;
+	struct job shallow = { a, NULL, NULL, NULL, NULL, 0, 0, 0 },
+	    dom = { a, NULL, NULL, NULL, NULL, 0, 0, 0 };
+	struct hs_gate searched, classes_done, lt_done;
 	uint8_t *ess = NULL;
 	int ret = -1;
 
@@ -1041,8 +1054,10 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	if (a->snap->node_count >= SLICE_START)
 		return hs_analysis_fail(a, "more than 2147483647 nodes");
 	hs_gate_init(&searched);
+	hs_gate_init(&classes_done);
 	hs_gate_init(&lt_done);
 	dom.searched = &searched;
+	dom.classes = &classes_done;
 	dom.gate = &lt_done;
 	if (progress)
 		progress(ctx, "dominators");
@@ -1067,6 +1082,7 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	hs_gate_wait(&searched);
 	hs_free(a->columns->node_self);
 	a->columns->node_self = NULL;
+	hs_gate_open(&classes_done);
 	if (progress)
 		progress(ctx, "distances");
 	hs_gate_wait(&lt_done);
@@ -1074,10 +1090,12 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		goto out;
 	ret = 0;
 out:
+	hs_gate_open(&classes_done);	/* on failure too */
 	job_wait(&shallow);
 	if (job_wait(&dom) == -1 && ret == 0)
 		ret = hs_analysis_nomem(a);
 	hs_gate_destroy(&searched);
+	hs_gate_destroy(&classes_done);
 	hs_gate_destroy(&lt_done);
 	hs_free(ess);
 	weakmap_free(&w);

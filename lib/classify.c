@@ -741,6 +741,7 @@ hs_classify(struct hs_analysis *a)
 	    *type_name = NULL, *by_name = NULL;
 	struct name_slot *cache = NULL;
 	struct hs_location *locs = NULL;
+	const struct hs_location *sorted_locs;
 	struct hs_buf key = { 0 };
 	size_t by_name_cap = 0, li;
 	int ret = -1;
@@ -806,12 +807,18 @@ hs_classify(struct hs_analysis *a)
 		goto out;
 
 	/* Classes: by name, and by location for objects that have one. */
-	if (s->location_count > 0) {
+	/* By node: V8 writes them so, else a sorted copy. */
+	sorted_locs = s->locations;
+	for (li = 1; li < s->location_count; li++)
+		if (s->locations[li - 1].node > s->locations[li].node)
+			break;
+	if (li < s->location_count) {
 		if ((locs = hs_alloc_array(s->location_count,
 		    sizeof(*locs))) == NULL)
 			goto oom;
 		memcpy(locs, s->locations, s->location_count * sizeof(*locs));
 		qsort(locs, s->location_count, sizeof(*locs), cmp_location);
+		sorted_locs = locs;
 	}
 	/* Each node's class replaces its name in the same array. */
 	a->node_class = name_of;
@@ -821,11 +828,12 @@ hs_classify(struct hs_analysis *a)
 		uint32_t c, nm = a->node_class[v];
 
 		/* Locations are sorted by node: walk them along. */
-		while (li < s->location_count && locs[li].node < v)
+		while (li < s->location_count && sorted_locs[li].node < v)
 			li++;
-		if (li < s->location_count && locs[li].node == v &&
+		if (li < s->location_count && sorted_locs[li].node == v &&
 		    HS_NODE_KIND(s, v) == HS_NK_OBJECT)
-			l = location_of(locs + li, s->location_count - li, v);
+			l = location_of(sorted_locs + li,
+			    s->location_count - li, v);
 		if (l == NULL && nm < by_name_cap && by_name[nm] != 0) {
 			a->node_class[v] = by_name[nm] - 1;
 			continue;
