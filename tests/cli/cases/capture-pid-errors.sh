@@ -14,6 +14,12 @@ sed "s/: $gone$/: PID/" err
 sleep 30 &
 sl=$!
 PIDS="$PIDS $sl"
+# Until the child has run sleep (a forked shell is still "dash" before).
+i=0
+while [ "$(cat /proc/$sl/comm 2>/dev/null)" != sleep ] && [ $i -lt 100 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 hs-capture --pid $sl -o out.heapsnapshot 2>err
 echo "exit $?"
 sed "s/process $sl /process PID /" err
