@@ -245,8 +245,10 @@ hs_cdp_string_event(struct hs_cdp *c, const char *method, const char *key,
 	struct hs_buf b = { NULL, 0, 0 };
 
 	if (hs_buf_printf(&b, "{\"method\":\"%s\",\"params\":{\"%s\":\"",
-	    method, key) == -1)
+	    method, key) == -1) {
+		hs_buf_free(&b);
 		return hs_cdp_fail(c, "out of memory");
+	}
 	hs_free(c->str_prefix);
 	c->str_prefix = b.data;
 	c->str_prefix_len = b.len;
