@@ -37,7 +37,7 @@ static void *
 prefault_thread(void *arg)
 {
 	struct hs_prefault *job = arg;
-	size_t longest = 0, at;
+	size_t longest = 0, at, page = (size_t)sysconf(_SC_PAGESIZE);
 	int i;
 
 	for (i = 0; i < job->n; i++)
@@ -51,7 +51,6 @@ prefault_thread(void *arg)
 			size_t hi = (size_t)((double)job->len[i] * at / longest);
 			size_t lo = (size_t)((double)job->len[i] * (at - step) /
 			    longest);
-			size_t page = (size_t)sysconf(_SC_PAGESIZE);
 
 			lo &= ~(page - 1);
 			hi = (hi + page - 1) & ~(page - 1);
