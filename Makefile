@@ -57,8 +57,10 @@ lib/libhs.a: $(LIB_OBJ)
 hs-%: cmd/hs-%.o $(CLI_OBJ) lib/libhs.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLI_OBJ) lib/libhs.a $(LIBS)
 
-tests/unit/test_%: tests/unit/test_%.c lib/libhs.a tests/unit/testutil.h
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< lib/libhs.a $(LIBS) $(CMOCKA_LIBS)
+tests/unit/test_%: tests/unit/test_%.c lib/libhs.a tests/unit/testutil.h \
+    tests/unit/wsserver.c tests/unit/wsserver.h
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< tests/unit/wsserver.c \
+	    lib/libhs.a $(LIBS) $(CMOCKA_LIBS)
 
 # libFuzzer targets, built with clang into tests/fuzz/build/ (apart from the
 # normal objects) and run by tests/fuzz/run.sh; crashes go to

@@ -541,12 +541,14 @@ hs_capture(struct hs_capture_options *o, char *err, size_t errlen)
 		goto out;
 	}
 	/*
-	 * Once the snapshot has started, a failed write or a first interrupt
-	 * does not drop the connection: the rest of the snapshot is read and
-	 * thrown away, then the session ends cleanly.  Node.js has been seen
-	 * to crash when a client vanishes while it streams a snapshot, and a
-	 * capture must never harm its target.  A second interrupt (or the
-	 * timeout) still ends the wait at once.
+	 * Once the snapshot has started, no failure of ours drops the
+	 * connection: after a failed write, a first interrupt, or memory
+	 * running out (see on_message() in cdp.c), the rest of the snapshot
+	 * is read and thrown away, then the session ends cleanly.  Node.js 20
+	 * and 22 crash when a client vanishes while they stream a snapshot
+	 * (nodejs/node#64209), and a capture must never harm its target.  A
+	 * second interrupt, the timeout, or the target going away still end
+	 * the wait at once.
 	 */
 	conn.interrupt_at = 2;
 	/*
@@ -560,6 +562,9 @@ hs_capture(struct hs_capture_options *o, char *err, size_t errlen)
 		fail(&c, "%s%s", o->interrupted != NULL && *o->interrupted ?
 		    "interrupted" : hs_cdp_error(cdp), c.chunks > 0 ?
 		    " (during the snapshot)" : "");
+		/* The answer came after a failure of ours: end cleanly. */
+		conn.interrupted = NULL;
+		hs_cdp_close(cdp);
 		goto out;
 	}
 	conn.interrupt_at = 1;

@@ -23,6 +23,7 @@ struct hs_cdp {
 	void		*ctx;
 	int64_t		 next_id;
 	int64_t		 waiting;	/* the id whose answer is awaited */
+	int		 in_call;	/* hs_cdp_call() waits for it */
 	int		 answered;
 	struct hs_jv	*answer;	/* the whole answer message */
 	uint64_t	 nmessages;
@@ -299,16 +300,76 @@ hs_cdp_message(struct hs_cdp *c, const char *msg, size_t len)
 	return 0;
 }
 
+/*
+ * Whether msg is the answer awaited, read by hand with nothing allocated:
+ * {"id":N, with N the id (Node.js and Chromium write the id first).
+ */
+static int
+is_answer(const struct hs_cdp *c, const char *msg, size_t len)
+{
+	static const char key[] = "\"id\"";
+	size_t i = 0, digits = 0;
+	int64_t id = 0;
+
+#define SPACES() while (i < len && (msg[i] == ' ' || msg[i] == '\t' || \
+	    msg[i] == '\r' || msg[i] == '\n')) i++
+	SPACES();
+	if (i == len || msg[i++] != '{')
+		return 0;
+	SPACES();
+	if (len - i < sizeof(key) - 1 || memcmp(msg + i, key,
+	    sizeof(key) - 1) != 0)
+		return 0;
+	i += sizeof(key) - 1;
+	SPACES();
+	if (i == len || msg[i++] != ':')
+		return 0;
+	SPACES();
+	for (; i < len && msg[i] >= '0' && msg[i] <= '9' && digits < 18;
+	    i++, digits++)
+		id = id * 10 + (msg[i] - '0');
+	SPACES();
+#undef SPACES
+	return digits > 0 && i < len && (msg[i] == ',' || msg[i] == '}') &&
+	    id == c->waiting;
+}
+
+/*
+ * A failure of ours while a call waits (memory, a handler's error, a
+ * message too long to hold) does not drop the connection: the rest is read
+ * and thrown away until the answer comes, and the call then fails with the
+ * first cause.  A target is never left writing to a socket that closed
+ * under it, which crashes Node.js 20 and 22 when it happens in the middle
+ * of a heap snapshot (nodejs/node#64209).
+ */
 static int
 on_message(void *arg, const char *msg, size_t len)
 {
 	struct hs_cdp *c = arg;
 
-	if (hs_cdp_message(c, msg, len) == -1) {
-		if (!c->failed)
-			hs_cdp_fail(c, "event handler failed");
+	if (!c->failed && hs_cdp_message(c, msg, len) == 0)
+		return 0;
+	if (!c->failed)
+		hs_cdp_fail(c, "event handler failed");
+	if (!c->in_call)
 		return hs_ws_fail(c->ws, "%s", c->err);
-	}
+	if (is_answer(c, msg, len))
+		c->answered = 1;
+	return 0;
+}
+
+static int
+on_lost(void *arg, const char *head, size_t len, const char *why)
+{
+	struct hs_cdp *c = arg;
+
+	c->nmessages++;
+	hs_cdp_fail(c, "DevTools message %llu: %s",
+	    (unsigned long long)c->nmessages, why);
+	if (!c->in_call)
+		return hs_ws_fail(c->ws, "%s", c->err);
+	if (is_answer(c, head, len))
+		c->answered = 1;
 	return 0;
 }
 
@@ -324,6 +385,7 @@ hs_cdp_new(struct hs_conn *conn, size_t max_message, size_t max_tree,
 		hs_free(c);
 		return NULL;
 	}
+	hs_ws_on_lost(c->ws, on_lost);
 	c->max_tree = max_tree;
 	c->on_event = fn;
 	c->ctx = ctx;
@@ -358,13 +420,18 @@ hs_cdp_call(struct hs_cdp *c, const char *method, const char *params,
 	hs_buf_free(&b);
 	if (rc == -1)
 		return hs_cdp_fail(c, "%s: %s", method, hs_ws_error(c->ws));
+	c->in_call = 1;
 	while (!c->answered)
 		if (hs_ws_pump(c->ws) == -1) {
+			c->in_call = 0;
 			if (c->failed)
 				return -1;
 			return hs_cdp_fail(c, "%s: %s", method,
 			    hs_ws_error(c->ws));
 		}
+	c->in_call = 0;
+	if (c->failed)
+		return -1;	/* the answer came, after a failure of ours */
 	if ((e = hs_jv_get(c->answer, "error")) != NULL) {
 		if (hs_jv_get_int(e, "code", INT32_MIN, INT32_MAX, &code) == -1)
 			code = 0;

@@ -39,6 +39,7 @@
 #define MAX_RESPONSE	8192		/* the handshake's HTTP answer */
 #define IN_SIZE		(256u << 10)	/* one read from the stream */
 #define MAX_CONTROL	125		/* a control frame's payload */
+#define LOST_HEAD	64		/* what is kept of a lost message */
 
 /* Close status codes (RFC 6455 7.4.1). */
 #define CLOSE_NORMAL	1000
@@ -63,6 +64,15 @@ struct hs_ws {
 	int			 in_message;
 	char			*msg;
 	size_t			 msg_len, msg_cap;
+	/*
+	 * A message that cannot be held (too long, or no memory for it) is
+	 * read and thrown away when lost_fn is set, its first bytes kept.
+	 */
+	hs_ws_lost_fn		 lost_fn;
+	int			 losing;
+	int			 lost_too_long;	/* else out of memory */
+	char			 lost_head[LOST_HEAD];
+	size_t			 lost_len;
 	/* A control frame's payload. */
 	uint8_t			 control[MAX_CONTROL];
 	size_t			 control_len;
@@ -152,6 +162,12 @@ hs_ws_new(struct hs_conn *conn, size_t max_message, hs_ws_message_fn fn,
 		return NULL;
 	}
 	return ws;
+}
+
+void
+hs_ws_on_lost(struct hs_ws *ws, hs_ws_lost_fn fn)
+{
+	ws->lost_fn = fn;
 }
 
 void
@@ -289,6 +305,21 @@ utf8_valid(const unsigned char *s, size_t len)
 	return 1;
 }
 
+/*
+ * The message being read cannot be held: the rest of it is read and thrown
+ * away, its first bytes kept for the lost function.
+ */
+static int
+lose(struct hs_ws *ws, int too_long)
+{
+	ws->losing = 1;
+	ws->lost_too_long = too_long;
+	ws->lost_len = ws->msg_len < LOST_HEAD ? ws->msg_len : LOST_HEAD;
+	if (ws->lost_len > 0)
+		memcpy(ws->lost_head, ws->msg, ws->lost_len);
+	return 0;
+}
+
 /* The first piece of a frame: its kind, against the state and the limit. */
 static int
 frame_start(struct hs_ws *ws, const struct wslay_frame_iocb *io)
@@ -325,15 +356,22 @@ frame_start(struct hs_ws *ws, const struct wslay_frame_iocb *io)
 	default:
 		return fail_close(ws, CLOSE_PROTOCOL, PROTOCOL_ERROR);
 	}
+	if (ws->losing)
+		return 0;
 	/* Checked before any of it is read or buffered. */
 	if (io->payload_length > ws->max_message - ws->msg_len) {
+		if (ws->lost_fn != NULL)
+			return lose(ws, 1);
 		hs_ws_fail(ws, "expected messages of at most %zu bytes",
 		    ws->max_message);
 		return fail_close(ws, CLOSE_TOO_BIG, "");
 	}
 	if (hs_grow(&ws->msg, &ws->msg_cap, ws->msg_len +
-	    (size_t)io->payload_length + 1, 1) == -1)
+	    (size_t)io->payload_length + 1, 1) == -1) {
+		if (ws->lost_fn != NULL)
+			return lose(ws, 0);
 		return fail_close(ws, CLOSE_TOO_BIG, "out of memory");
+	}
 	return 0;
 }
 
@@ -361,6 +399,20 @@ frame_end(struct hs_ws *ws)
 	if (!ws->fin)
 		return 0;	/* more fragments to come */
 	ws->in_message = 0;
+	if (ws->losing) {
+		char why[96];
+
+		ws->losing = 0;
+		if (ws->lost_too_long)
+			snprintf(why, sizeof(why), "expected messages of at "
+			    "most %zu bytes", ws->max_message);
+		else
+			snprintf(why, sizeof(why), "out of memory");
+		if (ws->lost_fn(ws->user, ws->lost_head, ws->lost_len,
+		    why) == -1 && !ws->failed)
+			hs_ws_fail(ws, "message handler failed");
+		return ws->failed ? -1 : 0;
+	}
 	if (!utf8_valid((const unsigned char *)ws->msg, ws->msg_len))
 		return fail_close(ws, CLOSE_DATA, "expected a UTF-8 text "
 		    "message");
@@ -369,6 +421,18 @@ frame_end(struct hs_ws *ws)
 	    !ws->failed)
 		hs_ws_fail(ws, "message handler failed");
 	return ws->failed ? -1 : 0;
+}
+
+/* Keeps what fits of a lost message's first bytes. */
+static void
+keep_head(struct hs_ws *ws, const uint8_t *data, size_t len)
+{
+	size_t n = LOST_HEAD - ws->lost_len;
+
+	if (n > len)
+		n = len;
+	memcpy(ws->lost_head + ws->lost_len, data, n);
+	ws->lost_len += n;
 }
 
 /* Parses the frames in in[], delivering what is whole. */
@@ -394,6 +458,8 @@ frames(struct hs_ws *ws)
 			if (ws->opcode & 0x8)
 				memcpy(ws->control + ws->frame_off, io.data,
 				    io.data_length);
+			else if (ws->losing)
+				keep_head(ws, io.data, io.data_length);
 			else {
 				memcpy(ws->msg + ws->msg_len, io.data,
 				    io.data_length);

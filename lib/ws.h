@@ -29,9 +29,20 @@ struct hs_ws;
  */
 typedef int (*hs_ws_message_fn)(void *ctx, const char *msg, size_t len);
 
+/*
+ * Called instead of failing the connection for a text message that cannot
+ * be held (longer than max_message, or no memory for it): the message has
+ * been read and thrown away, head is its first bytes (at most 64, not
+ * checked as UTF-8), why says what was wrong.  Returns 0 to go on or -1 to
+ * fail the connection (after setting a message with hs_ws_fail()).
+ */
+typedef int (*hs_ws_lost_fn)(void *ctx, const char *head, size_t len,
+	    const char *why);
 /* NULL when memory runs out. */
 struct hs_ws	*hs_ws_new(struct hs_conn *, size_t max_message,
 		    hs_ws_message_fn, void *ctx);
+/* Skip messages that cannot be held, instead of failing (see above). */
+void		 hs_ws_on_lost(struct hs_ws *, hs_ws_lost_fn);
 /* Sends the HTTP upgrade request and checks the answer. */
 int		 hs_ws_handshake(struct hs_ws *, const char *host,
 		    const char *path);

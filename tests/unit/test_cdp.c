@@ -5,12 +5,19 @@
  * deep, too big) fail with a message that quotes none of their bytes.
  * String events (hs_cdp_string_event): what the string handler gets is
  * what the parser makes of the same message, whichever path it takes.
+ * A call that fails on our side reads on until its answer, then ends the
+ * connection cleanly.
  */
 #include "testutil.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/socket.h>
 
 #include "cdp.h"
 #include "conn.h"
 #include "jv.h"
+#include "wsserver.h"
 
 struct seen {
 	char	 methods[256];
@@ -113,6 +120,143 @@ test_malformed(void **state)
 	expect_bad("{\"method\":\"x\",\"params\":{\"SECRET\":\"SECRETSECRETSECRET"
 	    "SECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRETSECRET\"}}",
 	    64, "DevTools message 1: byte 1: document too large");
+}
+
+/* Puts p at the start of s, without its NUL. */
+static void
+prefix(char *s, const char *p)
+{
+	memcpy(s, p, strlen(p));
+}
+
+/* A text frame (unmasked, as a server sends it) of msg, appended at f. */
+static size_t
+frame(char *f, const char *msg)
+{
+	size_t n = strlen(msg), h = 2;
+
+	f[0] = (char)0x81;
+	if (n < 126) {
+		f[1] = (char)n;
+	} else {
+		f[1] = 126;
+		f[2] = (char)(n >> 8);
+		f[3] = (char)n;
+		h = 4;
+	}
+	memcpy(f + h, msg, n);
+	return h + n;
+}
+
+/*
+ * Calls a method against a server that sends frames and then ends the
+ * stream; the client's messages are at most max_message bytes, its
+ * handler fails at event fail_on.  Returns the call's status, its error in
+ * err, and whether the client then sent a close frame (a masked 0x88).
+ */
+static int
+call_against(const char *frames, size_t len, size_t max_message,
+    int fail_on, char *err, size_t errlen, int *closed)
+{
+	struct hs_conn conn;
+	struct server srv;
+	struct seen s;
+	struct hs_cdp *c;
+	pthread_t t;
+	int sv[2], rc;
+	size_t i;
+
+	memset(&srv, 0, sizeof(srv));
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	srv.fd = sv[1];
+	srv.answer = GOOD;
+	srv.frames = frames;
+	srv.frames_len = len;
+	assert_int_equal(pthread_create(&t, NULL, ws_serve, &srv), 0);
+	memset(&conn, 0, sizeof(conn));
+	conn.rfd = conn.wfd = sv[0];
+	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+	conn.deadline = hs_now_ms() + 5000;
+	c = hs_cdp_new(&conn, max_message, 1 << 20, on_event, &s);
+	assert_non_null(c);
+	s.cdp = c;
+	s.fail_on = fail_on;
+	assert_int_equal(hs_cdp_handshake(c, "127.0.0.1:1", "/x"), 0);
+	rc = hs_cdp_call(c, "HeapProfiler.takeHeapSnapshot", NULL, NULL);
+	snprintf(err, errlen, "%s", rc == 0 ? "" : hs_cdp_error(c));
+	hs_cdp_close(c);
+	hs_cdp_free(c);
+	shutdown(sv[0], SHUT_RDWR);
+	pthread_join(t, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	*closed = 0;
+	/* The call's own frame comes first: look past it. */
+	for (i = 1; i + 1 < srv.got_len; i++)
+		if ((unsigned char)srv.got[i] == 0x88 &&
+		    (unsigned char)srv.got[i + 1] == 0x82)
+			*closed = 1;
+	return rc;
+}
+
+/*
+ * A failure on our side in the middle of a call (the handler says no, a
+ * message too long to hold, one that is not JSON) does not drop the
+ * connection: the rest is read until the answer, the call fails with the
+ * first cause, and the WebSocket can still close cleanly.  Node.js crashes
+ * when a client goes away while it streams a snapshot.
+ */
+static void
+test_failure_waits_for_answer(void **state)
+{
+	char f[4096], err[256], big[300];
+	size_t n;
+	int closed;
+
+	(void)state;
+	n = frame(f, "{\"method\":\"A\"}");
+	n += frame(f + n, "{\"method\":\"B\"}");
+	n += frame(f + n, "{\"id\":1,\"result\":{}}");
+	assert_int_equal(call_against(f, n, 1 << 20, 1, err, sizeof(err),
+	    &closed), -1);
+	assert_string_equal(err, "handler says no");
+	assert_true(closed);
+	/* Without the answer, the end of the stream; the cause stays. */
+	n = frame(f, "{\"method\":\"A\"}");
+	n += frame(f + n, "{\"method\":\"B\"}");
+	assert_int_equal(call_against(f, n, 1 << 20, 1, err, sizeof(err),
+	    &closed), -1);
+	assert_string_equal(err, "handler says no");
+	assert_false(closed);
+	/* An event too long to hold, then the answer. */
+	memset(big, 'S', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	prefix(big, "{\"method\":\"A\",\"params\":\"");
+	n = frame(f, big);
+	n += frame(f + n, "{\"id\":1,\"result\":{}}");
+	assert_int_equal(call_against(f, n, 200, 0, err, sizeof(err),
+	    &closed), -1);
+	assert_string_equal(err, "DevTools message 1: expected messages of "
+	    "at most 200 bytes");
+	assert_true(closed);
+	/* The answer itself too long: seen by its first bytes. */
+	prefix(big, "{ \"id\" : 1 ,\"result\":\"");
+	n = frame(f, "SECRET");
+	n += frame(f + n, big);
+	n += frame(f + n, "{\"id\":1,\"result\":{}}");
+	assert_int_equal(call_against(f, n, 200, 0, err, sizeof(err),
+	    &closed), -1);
+	assert_string_equal(err, "DevTools message 1: byte 1: invalid JSON "
+	    "(lexical error: invalid char in json text)");
+	assert_true(closed);
+	/* Answers to other ids do not end the wait. */
+	n = frame(f, "{\"method\":\"A\"}");
+	n += frame(f + n, "{\"id\":12,\"result\":{}}");
+	n += frame(f + n, "{\"id\":\"1\",\"result\":{}}");
+	assert_int_equal(call_against(f, n, 1 << 20, 1, err, sizeof(err),
+	    &closed), -1);
+	assert_false(closed);
 }
 
 static void
@@ -312,6 +456,7 @@ main(void)
 		cmocka_unit_test(test_events),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_handler_failure),
+		cmocka_unit_test(test_failure_waits_for_answer),
 		cmocka_unit_test(test_string_event),
 		cmocka_unit_test(test_string_event_bad),
 	};

@@ -2,7 +2,8 @@
  * test_ws: the WebSocket client against a scripted server on a socketpair:
  * the handshake (good and bad answers), framing (fragments, pings, masked
  * or reserved or unknown frames, messages over the limit, truncation,
- * close), UTF-8, messages longer than one read, and that no error quotes
+ * close), messages that cannot be held skipped when the owner asks for
+ * it, UTF-8, messages longer than one read, and that no error quotes
  * the peer's bytes.  SHA-1 and base64
  * against RFC 6455's example.
  */
@@ -15,99 +16,7 @@
 #include "conn.h"
 #include "sha1.h"
 #include "ws.h"
-
-enum answer { GOOD, BAD_ACCEPT, NO_ACCEPT, STATUS_403, HUGE_HEAD, NOTHING };
-
-struct server {
-	int		 fd;
-	enum answer	 answer;
-	const char	*frames;	/* sent after the answer */
-	size_t		 frames_len;
-	int		 wait_reply;	/* read a reply before the end */
-	char		 got[512];	/* what the client sent after it */
-	size_t		 got_len;
-};
-
-static void
-send_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	ssize_t w;
-
-	while (n > 0) {
-		w = send(fd, c, n, MSG_NOSIGNAL);
-		if (w <= 0)
-			return;
-		c += w;
-		n -= (size_t)w;
-	}
-}
-
-static void *
-serve(void *arg)
-{
-	struct server *s = arg;
-	char req[2048], resp[9000], accept[32], concat[128];
-	const char *k;
-	uint8_t d[20];
-	size_t len = 0;
-	ssize_t n;
-
-	while (len < sizeof(req) - 1) {
-		n = read(s->fd, req + len, sizeof(req) - 1 - len);
-		if (n <= 0)
-			return NULL;
-		len += (size_t)n;
-		req[len] = '\0';
-		if (strstr(req, "\r\n\r\n") != NULL)
-			break;
-	}
-	k = strstr(req, "Sec-WebSocket-Key: ");
-	if (k == NULL)
-		return NULL;
-	k += 19;
-	snprintf(concat, sizeof(concat), "%.*s%s", (int)strcspn(k, "\r"), k,
-	    "258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
-	hs_sha1(concat, strlen(concat), d);
-	hs_base64(d, sizeof(d), accept);
-	switch (s->answer) {
-	case GOOD:
-		snprintf(resp, sizeof(resp), "HTTP/1.1 101 Switching Protocols"
-		    "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-		    "sec-websocket-accept:  %s \r\n\r\n", accept);
-		break;
-	case BAD_ACCEPT:
-		snprintf(resp, sizeof(resp), "HTTP/1.1 101 OK\r\n"
-		    "Sec-WebSocket-Accept: SECRETx%s\r\n\r\n", accept + 7);
-		break;
-	case NO_ACCEPT:
-		snprintf(resp, sizeof(resp), "HTTP/1.1 101 OK\r\n"
-		    "X-Secret: SECRET\r\n\r\n");
-		break;
-	case STATUS_403:
-		snprintf(resp, sizeof(resp), "HTTP/1.1 403 SECRET\r\n\r\n");
-		break;
-	case HUGE_HEAD:
-		memset(resp, 'S', sizeof(resp) - 1);
-		resp[sizeof(resp) - 1] = '\0';
-		memcpy(resp, "HTTP/1.1 101 OK\r\nX: ", 20);
-		break;
-	case NOTHING:
-		resp[0] = '\0';
-		break;
-	}
-	send_all(s->fd, resp, strlen(resp));
-	send_all(s->fd, s->frames, s->frames_len);
-	while (s->wait_reply && s->got_len < 6 && (n = read(s->fd,
-	    s->got + s->got_len, sizeof(s->got) - s->got_len)) > 0)
-		s->got_len += (size_t)n;
-	shutdown(s->fd, SHUT_WR);
-	/* Keep what the client sends (pongs, close frames). */
-	while (s->got_len < sizeof(s->got) && (n = read(s->fd,
-	    s->got + s->got_len, sizeof(s->got) - s->got_len)) > 0)
-		s->got_len += (size_t)n;
-	return NULL;
-}
+#include "wsserver.h"
 
 /* The server reads the client's pong before it ends the stream. */
 static int wait_for_pong;
@@ -129,8 +38,21 @@ collect(void *ctx, const char *msg, size_t len)
 	return 0;
 }
 
+/* A lost message, as [lost HEAD: WHY]. */
+static int
+note_lost(void *ctx, const char *head, size_t len, const char *why)
+{
+	struct messages *m = ctx;
+	size_t used = strlen(m->text);
+
+	snprintf(m->text + used, sizeof(m->text) - used, "[lost %.*s: %s]",
+	    (int)len, head, why);
+	return 0;
+}
+
 /* What run() gives the messages to, and how many times it pumps. */
 static hs_ws_message_fn receiver = collect;
+static hs_ws_lost_fn lost_receiver;
 static int rounds = 20;
 
 /*
@@ -156,13 +78,15 @@ run(enum answer answer, const char *frames, size_t frames_len,
 	srv->frames = frames;
 	srv->frames_len = frames_len;
 	srv->wait_reply = wait_for_pong;
-	assert_int_equal(pthread_create(&t, NULL, serve, srv), 0);
+	assert_int_equal(pthread_create(&t, NULL, ws_serve, srv), 0);
 	memset(&conn, 0, sizeof(conn));
 	conn.rfd = conn.wfd = sv[0];
 	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
 	conn.deadline = hs_now_ms() + 5000;
 	ws = hs_ws_new(&conn, max_message, receiver, m);
 	assert_non_null(ws);
+	if (lost_receiver != NULL)
+		hs_ws_on_lost(ws, lost_receiver);
 	rc = hs_ws_handshake(ws, "127.0.0.1:1", "/x");
 	for (i = 0; rc == 0 && i < rounds; i++)
 		rc = hs_ws_pump(ws);
@@ -299,6 +223,59 @@ test_bad_frames(void **state)
 	/* A 64-bit length with the top bit set. */
 	expect_frames_fail("\x81\x7f\x80\x00\x00\x00\x00\x00\x00\x01", 10,
 	    "expected WebSocket frames, got a protocol error");
+}
+
+/*
+ * With a lost function, a message that cannot be held is read and thrown
+ * away, its first 64 bytes handed over, and the connection goes on: too
+ * long whole, too long in its second fragment, and no memory for it.
+ */
+static void
+test_lost(void **state)
+{
+	static const char head[] = "{\"id\":7,\"result\":{\"secret\":\"";
+	char f[1024], want[512];
+	struct messages m;
+	struct server s;
+	char err[256];
+	size_t n = 0, i;
+
+	(void)state;
+	memcpy(f + n, "\x81\x02hi", 4);
+	n += 4;
+	memcpy(f + n, "\x81\x7e\x01\x00", 4);	/* 256 bytes */
+	n += 4;
+	memcpy(f + n, head, sizeof(head) - 1);
+	for (i = sizeof(head) - 1; i < 256; i++)
+		f[n + i] = 'x';
+	n += 256;
+	memcpy(f + n, "\x01\x60", 2);		/* 96 + 96 bytes */
+	memset(f + n + 2, 'a', 0x60);
+	memcpy(f + n + 2 + 0x60, "\x80\x60", 2);
+	memset(f + n + 4 + 0x60, 'b', 0x60);
+	n += 4 + 2 * 0x60;
+	memcpy(f + n, "\x81\x02ok", 4);
+	n += 4;
+	lost_receiver = note_lost;
+	run(GOOD, f, n, 100, &m, err, sizeof(err), &s);
+	snprintf(want, sizeof(want), "[hi][lost %s%.*s: expected messages "
+	    "of at most 100 bytes][lost %.64s: expected messages of at most "
+	    "100 bytes][ok]", head, (int)(64 - (sizeof(head) - 1)),
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_string_equal(m.text, want);
+	assert_string_equal(err, "connection closed");
+	/*
+	 * Memory runs out from the first message's buffer on (an injected
+	 * failure lasts): each message is lost, and the connection goes on.
+	 */
+	hs_alloc_fail_at(3);
+	run(GOOD, "\x81\x02hi\x81\x02ok", 8, 100, &m, err, sizeof(err),
+	    &s);
+	hs_alloc_fail_at(0);
+	lost_receiver = NULL;
+	assert_string_equal(m.text, "[lost hi: out of memory]"
+	    "[lost ok: out of memory]");
 }
 
 static void
@@ -470,6 +447,7 @@ main(void)
 		cmocka_unit_test(test_sha1_base64),
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_bad_frames),
+		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_long),
 		cmocka_unit_test(test_bad_handshakes),
