@@ -38,6 +38,10 @@ for n in $(seq $((${first_mid:-4} - 3)) $((${first_mid:-4} + 3))); do
 		    --inspect 127.0.0.1:$PORT -o out.heapsnapshot 2>err
 		st=$?
 		[ $st = 0 ] && rm -f out.heapsnapshot
+		if [ $st != 0 ] && [ $st != 2 ]; then
+			echo "HS_FAIL_ALLOC=$n again: exit $st"
+			bad=1
+		fi
 		kill -0 $NODE_PID 2>/dev/null || break 2
 	done
 done
