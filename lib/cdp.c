@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "cdp.h"
 #include "jv.h"
+#include "scan.h"
 #include "ws.h"
 
 struct hs_cdp {
@@ -142,18 +143,6 @@ plain_run(const char *s, size_t i, size_t len, char *out, size_t *o)
 }
 #endif
 
-static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /*
  * Unescapes the text of a JSON string, s[0..len) between its quotes, into
  * out (len + 16 bytes at least).  Returns the length, or -1 when the text holds
@@ -173,43 +162,23 @@ unescape(const char *s, size_t len, char *out)
 			return (ssize_t)o;
 		if (s[i] != '\\' || len - i < 2)
 			return -1;
-		switch (s[i + 1]) {
-		case '"':
-		case '\\':
-		case '/':
-			out[o++] = s[i + 1];
-			break;
-		case 'b':
-			out[o++] = '\b';
-			break;
-		case 'f':
-			out[o++] = '\f';
-			break;
-		case 'n':
-			out[o++] = '\n';
-			break;
-		case 'r':
-			out[o++] = '\r';
-			break;
-		case 't':
-			out[o++] = '\t';
-			break;
-		case 'u':
-			if (len - i < 6 || (h0 = hexval(s[i + 2])) < 0 ||
-			    (h1 = hexval(s[i + 3])) < 0 ||
-			    (h2 = hexval(s[i + 4])) < 0 ||
-			    (h3 = hexval(s[i + 5])) < 0)
+		if (s[i + 1] == 'u') {
+			if (len - i < 6 || (h0 = hs_hexdigit(s[i + 2])) < 0 ||
+			    (h1 = hs_hexdigit(s[i + 3])) < 0 ||
+			    (h2 = hs_hexdigit(s[i + 4])) < 0 ||
+			    (h3 = hs_hexdigit(s[i + 5])) < 0)
 				return -1;
 			v = h0 << 12 | h1 << 8 | h2 << 4 | h3;
 			if (v == 0 || v >= 0x80)
 				return -1;
 			out[o++] = (char)v;
-			i += 4;
-			break;
-		default:
-			return -1;
+			i += 6;
+		} else {
+			if ((v = hs_json_escape((unsigned char)s[i + 1])) < 0)
+				return -1;
+			out[o++] = (char)v;
+			i += 2;
 		}
-		i += 2;
 	}
 }
 

@@ -256,15 +256,31 @@ trim_partial(struct hs_strscan *s)
 	}
 }
 
-static int
-hexval(unsigned c)
+int
+hs_hexdigit(int c)
 {
 	if (IS_DIGIT(c))
-		return (int)(c - '0');
+		return c - '0';
 	c |= 0x20;
 	if (c >= 'a' && c <= 'f')
-		return (int)(c - 'a' + 10);
+		return c - 'a' + 10;
 	return -1;
+}
+
+int
+hs_json_escape(int c)
+{
+	switch (c) {
+	case '"': case '\\': case '/':
+		return c;
+	case 'b': return '\b';
+	case 'f': return '\f';
+	case 'n': return '\n';
+	case 'r': return '\r';
+	case 't': return '\t';
+	default:
+		return -1;
+	}
 }
 
 int
@@ -344,26 +360,17 @@ hs_strscan_run(struct hs_strscan *s, const unsigned char *buf, size_t len,
 				break;
 			}
 			flush_high(s);
-			switch (c) {
-			case '"': case '\\': case '/':
-				break;
-			case 'b': c = '\b'; break;
-			case 'f': c = '\f'; break;
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
-			default:
+			if ((h = hs_json_escape((int)c)) < 0)
 				return str_fail(s, "invalid escape in string",
 				    AT(p - 1));
-			}
 			{
-				unsigned char ch = (unsigned char)c;
+				unsigned char ch = (unsigned char)h;
 
 				keep_bytes(s, &ch, 1);
 			}
 			break;
 		case T_HEX:
-			if ((h = hexval(*p)) < 0)
+			if ((h = hs_hexdigit(*p)) < 0)
 				return str_fail(s, "invalid \\u escape in "
 				    "string", AT(p));
 			p++;

@@ -29,6 +29,14 @@
 typedef int (*hs_int_sink)(void *ctx, const uint32_t *values, size_t n,
 	    size_t *bad);
 
+/*
+ * JSON string escapes, for the scanners here and for other readers of
+ * JSON text: the byte that the one-character escape \c stands for (not
+ * \u), or -1; and the value of hexadecimal digit c, or -1.
+ */
+int	hs_json_escape(int c);
+int	hs_hexdigit(int c);
+
 struct hs_intscan {
 	int		 state;
 	uint64_t	 value;
