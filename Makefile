@@ -57,8 +57,10 @@ lib/libhs.a: $(LIB_OBJ)
 hs-%: cmd/hs-%.o $(CLI_OBJ) lib/libhs.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(CLI_OBJ) lib/libhs.a $(LIBS)
 
+WS_SERVER = tests/unit/wsserver.c tests/unit/wsserver.h
+
 tests/unit/test_%: tests/unit/test_%.c lib/libhs.a tests/unit/testutil.h \
-    tests/unit/wsserver.c tests/unit/wsserver.h
+    $(WS_SERVER)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< tests/unit/wsserver.c \
 	    lib/libhs.a $(LIBS) $(CMOCKA_LIBS)
 
@@ -100,13 +102,16 @@ $(FUZZ_DIR)/lib/%.o: lib/%.c $(wildcard lib/*.h)
 	@mkdir -p $(FUZZ_DIR)/lib
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -c -o $@ $<
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+# The scripted WebSocket server (tests/unit/wsserver.c) is shared with the
+# unit tests; fuzz_inspector plays it.
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) $(WS_SERVER)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -Itests/unit -o $@ $< \
+	    tests/unit/wsserver.c $(FUZZ_LIB_OBJ) $(LIBS)
 
 tests/fuzz/%.replay: tests/fuzz/%.c tests/fuzz/replay.c lib/libhs.a \
-    $(wildcard lib/*.h)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c \
-	    lib/libhs.a $(LIBS)
+    $(wildcard lib/*.h) $(WS_SERVER)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -Itests/unit -o $@ $< \
+	    tests/fuzz/replay.c tests/unit/wsserver.c lib/libhs.a $(LIBS)
 
 .PHONY: fuzz
 .SECONDARY: $(FUZZ_LIB_OBJ)

@@ -17,19 +17,16 @@
  * Built and run by "make fuzz"; the regression inputs in
  * tests/fuzz/regress/fuzz_inspector/ are replayed by make check.
  */
-#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include "cdp.h"
 #include "conn.h"
 #include "jv.h"
-#include "sha1.h"
+#include "wsserver.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -84,84 +81,22 @@ check_chunk(const uint8_t *msg, size_t len)
 	hs_jv_free(tree);
 }
 
-struct server {
-	int		 fd;
-	const uint8_t	*bytes;
-	size_t		 len;
-};
-
-static void
-send_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-	ssize_t w;
-
-	while (n > 0 && (w = send(fd, c, n, MSG_NOSIGNAL)) > 0) {
-		c += w;
-		n -= (size_t)w;
-	}
-}
-
-/* Answers the handshake, sends the input, then drains until the end. */
-static void *
-serve(void *arg)
-{
-	struct server *s = arg;
-	char req[4096], head[256], concat[128], accept[32], sink[4096];
-	const char *k;
-	uint8_t digest[20];
-	size_t len = 0;
-	ssize_t n;
-
-	while (len < sizeof(req) - 1) {
-		if ((n = read(s->fd, req + len, sizeof(req) - 1 - len)) <= 0)
-			goto out;
-		len += (size_t)n;
-		req[len] = '\0';
-		if (strstr(req, "\r\n\r\n") != NULL)
-			break;
-	}
-	if ((k = strstr(req, "Sec-WebSocket-Key: ")) == NULL)
-		goto out;
-	k += 19;
-	snprintf(concat, sizeof(concat), "%.*s%s", (int)strcspn(k, "\r"), k,
-	    "258EAFA5-E914-47DA-95CA-C5AB0DC85B11");
-	hs_sha1(concat, strlen(concat), digest);
-	hs_base64(digest, sizeof(digest), accept);
-	snprintf(head, sizeof(head), "HTTP/1.1 101 Switching Protocols\r\n"
-	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
-	    "Sec-WebSocket-Accept: %s\r\n\r\n", accept);
-	send_all(s->fd, head, strlen(head));
-	send_all(s->fd, s->bytes, s->len);
-out:
-	shutdown(s->fd, SHUT_WR);
-	while (read(s->fd, sink, sizeof(sink)) > 0)
-		;
-	return NULL;
-}
-
 static void
 websocket(const uint8_t *data, size_t size)
 {
 	struct hs_conn conn;
 	struct server srv;
+	struct ws_pair pair;
 	struct hs_cdp *cdp;
-	pthread_t thread;
-	int sv[2], i;
+	int i;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == -1)
+	/* The server answers the handshake, then sends the input. */
+	memset(&srv, 0, sizeof(srv));
+	srv.answer = GOOD;
+	srv.frames = (const char *)data;
+	srv.frames_len = size;
+	if (ws_pair_start(&pair, &srv, &conn) == -1)
 		return;
-	memset(&conn, 0, sizeof(conn));
-	conn.rfd = conn.wfd = sv[0];
-	conn.deadline = hs_now_ms() + 5000;
-	srv.fd = sv[1];
-	srv.bytes = data;
-	srv.len = size;
-	if (pthread_create(&thread, NULL, serve, &srv) != 0) {
-		close(sv[0]);
-		close(sv[1]);
-		return;
-	}
 	/*
 	 * As hs-capture: the handshake, then commands, each answered (or not)
 	 * by the input, with the events before the answers handled.
@@ -174,11 +109,7 @@ websocket(const uint8_t *data, size_t size)
 			    NULL) == -1)
 				break;
 	hs_cdp_free(cdp);
-	/* The server drains until this end is closed. */
-	shutdown(sv[0], SHUT_RDWR);
-	pthread_join(thread, NULL);
-	close(sv[0]);
-	close(sv[1]);
+	ws_pair_end(&pair);
 }
 
 int

@@ -10,10 +10,6 @@
  */
 #include "testutil.h"
 
-#include <fcntl.h>
-#include <pthread.h>
-#include <sys/socket.h>
-
 #include "cdp.h"
 #include "conn.h"
 #include "jv.h"
@@ -162,22 +158,16 @@ call_against(const char *frames, size_t len, size_t max_message,
 	struct server srv;
 	struct seen s;
 	struct hs_cdp *c;
-	pthread_t t;
-	int sv[2], rc;
+	struct ws_pair pair;
+	int rc;
 	size_t i;
 
 	memset(&srv, 0, sizeof(srv));
 	memset(&s, 0, sizeof(s));
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	srv.fd = sv[1];
 	srv.answer = GOOD;
 	srv.frames = frames;
 	srv.frames_len = len;
-	assert_int_equal(pthread_create(&t, NULL, ws_serve, &srv), 0);
-	memset(&conn, 0, sizeof(conn));
-	conn.rfd = conn.wfd = sv[0];
-	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
-	conn.deadline = hs_now_ms() + 5000;
+	assert_int_equal(ws_pair_start(&pair, &srv, &conn), 0);
 	c = hs_cdp_new(&conn, max_message, 1 << 20, on_event, &s);
 	assert_non_null(c);
 	s.cdp = c;
@@ -187,10 +177,7 @@ call_against(const char *frames, size_t len, size_t max_message,
 	snprintf(err, errlen, "%s", rc == 0 ? "" : hs_cdp_error(c));
 	hs_cdp_close(c);
 	hs_cdp_free(c);
-	shutdown(sv[0], SHUT_RDWR);
-	pthread_join(t, NULL);
-	close(sv[0]);
-	close(sv[1]);
+	ws_pair_end(&pair);
 	*closed = 0;
 	/* The call's own frame comes first: look past it. */
 	for (i = 1; i + 1 < srv.got_len; i++)

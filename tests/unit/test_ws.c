@@ -66,23 +66,17 @@ run(enum answer answer, const char *frames, size_t frames_len,
     struct server *srv)
 {
 	struct hs_conn conn;
+	struct ws_pair pair;
 	struct hs_ws *ws;
-	pthread_t t;
-	int sv[2], rc, i;
+	int rc, i;
 
 	memset(m, 0, sizeof(*m));
 	memset(srv, 0, sizeof(*srv));
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	srv->fd = sv[1];
 	srv->answer = answer;
 	srv->frames = frames;
 	srv->frames_len = frames_len;
 	srv->wait_reply = wait_for_pong;
-	assert_int_equal(pthread_create(&t, NULL, ws_serve, srv), 0);
-	memset(&conn, 0, sizeof(conn));
-	conn.rfd = conn.wfd = sv[0];
-	fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
-	conn.deadline = hs_now_ms() + 5000;
+	assert_int_equal(ws_pair_start(&pair, srv, &conn), 0);
 	ws = hs_ws_new(&conn, max_message, receiver, m);
 	assert_non_null(ws);
 	if (lost_receiver != NULL)
@@ -92,10 +86,7 @@ run(enum answer answer, const char *frames, size_t frames_len,
 		rc = hs_ws_pump(ws);
 	snprintf(err, errlen, "%s", rc == 0 ? "" : hs_ws_error(ws));
 	hs_ws_free(ws);
-	shutdown(sv[0], SHUT_RDWR);
-	pthread_join(t, NULL);
-	close(sv[0]);
-	close(sv[1]);
+	ws_pair_end(&pair);
 	return rc;
 }
 

@@ -1,11 +1,13 @@
 /*
- * wsserver: a scripted WebSocket server for the unit tests (wsserver.h).
+ * wsserver: a scripted WebSocket server for the tests (wsserver.h).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "conn.h"
 #include "sha1.h"
 #include "wsserver.h"
 
@@ -83,10 +85,46 @@ ws_serve(void *arg)
 	    s->got + s->got_len, sizeof(s->got) - s->got_len)) > 0)
 		s->got_len += (size_t)n;
 	shutdown(s->fd, SHUT_WR);
-	/* Keep what the client sends (pongs, close frames). */
-	while (s->got_len < sizeof(s->got) && (n = read(s->fd,
-	    s->got + s->got_len, sizeof(s->got) - s->got_len)) > 0)
-		s->got_len += (size_t)n;
-	return NULL;
+	/* Keep what the client sends (pongs, close frames), to its end. */
+	for (;;) {
+		char sink[4096];
+
+		if (s->got_len < sizeof(s->got))
+			n = read(s->fd, s->got + s->got_len,
+			    sizeof(s->got) - s->got_len);
+		else
+			n = read(s->fd, sink, sizeof(sink));
+		if (n <= 0)
+			return NULL;
+		if (s->got_len < sizeof(s->got))
+			s->got_len += (size_t)n;
+	}
+}
+
+int
+ws_pair_start(struct ws_pair *p, struct server *srv, struct hs_conn *conn)
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, p->sv) == -1)
+		return -1;
+	srv->fd = p->sv[1];
+	if (pthread_create(&p->thread, NULL, ws_serve, srv) != 0) {
+		close(p->sv[0]);
+		close(p->sv[1]);
+		return -1;
+	}
+	memset(conn, 0, sizeof(*conn));
+	conn->rfd = conn->wfd = p->sv[0];
+	fcntl(p->sv[0], F_SETFL, fcntl(p->sv[0], F_GETFL) | O_NONBLOCK);
+	conn->deadline = hs_now_ms() + 5000;
+	return 0;
+}
+
+void
+ws_pair_end(struct ws_pair *p)
+{
+	shutdown(p->sv[0], SHUT_RDWR);
+	pthread_join(p->thread, NULL);
+	close(p->sv[0]);
+	close(p->sv[1]);
 }
 
