@@ -12,6 +12,7 @@
 #endif
 
 #include "alloc.h"
+#include "reserve.h"
 
 /* Atomic: the input thread allocates too (zstd windows). */
 static atomic_ulong alloc_calls;
@@ -99,6 +100,8 @@ hs_malloc(size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
+	if ((p = hs_reserve_take(size, 0)) != NULL)
+		return p;
 	p = malloc(size ? size : 1);
 	advise_huge(p, size);
 	return p;
@@ -115,6 +118,9 @@ hs_calloc(size_t nmemb, size_t size)
 	}
 	if (nmemb == 0 || size == 0)
 		nmemb = size = 1;
+	if (nmemb <= SIZE_MAX / size &&
+	    (p = hs_reserve_take(nmemb * size, 1)) != NULL)
+		return p;
 	p = calloc(nmemb, size);
 	if (p != NULL && nmemb <= SIZE_MAX / size)
 		advise_huge(p, nmemb * size);
@@ -124,9 +130,21 @@ hs_calloc(size_t nmemb, size_t size)
 void *
 hs_realloc(void *ptr, size_t size)
 {
+	size_t old;
+	void *p;
+
 	if (should_fail()) {
 		errno = ENOMEM;
 		return NULL;
+	}
+	if ((old = hs_reserve_size(ptr)) != 0) {
+		/* Out of the reserve, into malloc's care. */
+		if ((p = malloc(size ? size : 1)) == NULL)
+			return NULL;
+		advise_huge(p, size);
+		memcpy(p, ptr, old < size ? old : size);
+		hs_reserve_free(ptr);
+		return p;
 	}
 	ptr = realloc(ptr, size ? size : 1);
 	advise_huge(ptr, size);
@@ -174,7 +192,8 @@ hs_strdup(const char *s)
 void
 hs_free(void *ptr)
 {
-	free(ptr);
+	if (!hs_reserve_free(ptr))
+		free(ptr);
 }
 
 int

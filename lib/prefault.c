@@ -24,6 +24,7 @@ struct hs_prefault {
 	size_t		 len[HS_PREFAULT_MAX];
 	int		 n;
 	atomic_int	 stop;
+	atomic_int	 finished;	/* the thread has nothing left to do */
 	size_t		 done;
 	pthread_t	 thread;
 };
@@ -59,12 +60,16 @@ prefault_thread(void *arg)
 			if (hi <= lo)
 				continue;
 			if (madvise(job->start[i] + lo, hi - lo,
-			    MADV_POPULATE_WRITE) == -1)
-				return NULL;	/* not supported, or no memory */
+			    MADV_POPULATE_WRITE) == -1) {
+				/* Not supported, or no memory. */
+				atomic_store(&job->finished, 1);
+				return NULL;
+			}
 			job->done += hi - lo;
 		}
 		at -= step;
 	}
+	atomic_store(&job->finished, 1);
 	return NULL;
 }
 #endif
@@ -95,6 +100,7 @@ hs_prefault_start(void *const *arrays, const size_t *lengths, int n)
 		job->n++;
 	}
 	atomic_init(&job->stop, 0);
+	atomic_init(&job->finished, 0);
 	if (job->n == 0 ||
 	    pthread_create(&job->thread, NULL, prefault_thread, job) != 0) {
 		hs_free(job);
@@ -117,6 +123,12 @@ hs_prefault_stop(struct hs_prefault *job)
 	atomic_store(&job->stop, 1);
 	pthread_join(job->thread, NULL);
 	job->n = 0;
+}
+
+int
+hs_prefault_finished(struct hs_prefault *job)
+{
+	return job == NULL || job->n == 0 || atomic_load(&job->finished);
 }
 
 size_t

@@ -30,6 +30,8 @@ struct hs_prefault;
 struct hs_prefault *hs_prefault_start(void *const *arrays,
 		    const size_t *lengths, int n);
 void		 hs_prefault_stop(struct hs_prefault *);
+/* Whether the job is over: all faulted in, stopped, or no job at all. */
+int		 hs_prefault_finished(struct hs_prefault *);
 /* Bytes the job faulted in (for tests); valid after hs_prefault_stop(). */
 size_t		 hs_prefault_done(const struct hs_prefault *);
 void		 hs_prefault_free(struct hs_prefault *);

@@ -20,6 +20,7 @@
 
 #include "alloc.h"
 #include "prefault.h"
+#include "reserve.h"
 #include "json.h"
 #include "jv.h"
 #include "scan.h"
@@ -86,6 +87,7 @@ struct hs_snapshot_reader {
 	struct hs_json	*json;
 	uint64_t	 offset;	/* absolute offset of the next chunk */
 	uint64_t	 size_hint;
+	size_t		 reserve_per_node;	/* 0: none, or taken */
 	int		 failed;
 	char		 err[320];
 
@@ -1401,6 +1403,12 @@ hs_snapshot_reader_feed(struct hs_snapshot_reader *r,
 
 	if (r->failed)
 		return -1;
+	if (r->reserve_per_node != 0 && r->edge_cap != 0 &&
+	    hs_prefault_finished(r->prefault)) {
+		/* The columns are faulted in: the second core has time. */
+		hs_reserve_start(r->reserve_per_node * r->snap->node_count);
+		r->reserve_per_node = 0;
+	}
 	while (pos < len) {
 		if (r->sp_mode) {
 			if (r->sp_mode == SEC_STRINGS) {
@@ -1677,6 +1685,12 @@ hs_snapshot_reader_new(void)
 		return NULL;
 	}
 	return r;
+}
+
+void
+hs_snapshot_reader_reserve(struct hs_snapshot_reader *r, size_t bytes)
+{
+	r->reserve_per_node = bytes;
 }
 
 void

@@ -133,6 +133,12 @@ struct hs_snapshot {
 struct hs_snapshot_reader;
 
 struct hs_snapshot_reader *hs_snapshot_reader_new(void);
+/*
+ * Once the graph's columns are faulted in, reserve this many bytes a node
+ * for what comes next (see reserve.h); 0, the default, reserves nothing.
+ */
+void		 hs_snapshot_reader_reserve(struct hs_snapshot_reader *,
+		    size_t bytes_per_node);
 /* The input's size, when known, bounds the first allocations. */
 void		 hs_snapshot_reader_size_hint(struct hs_snapshot_reader *,
 		    uint64_t bytes);

@@ -10,6 +10,16 @@
 #include "snapshot.h"
 #include "summarize.h"
 
+/*
+ * Memory to fault in on the second core once the graph is read, while the
+ * rest of the file is parsed (see reserve.h): about what the analysis
+ * allocates first, a word a node for each of the shallow sizes, the class
+ * of each node, the search's numbers and vertices, its parents and in-
+ * degrees and so on.  More would raise the memory in use at the end of
+ * reading above the dominator step's peak.
+ */
+#define ANALYSIS_BYTES_PER_NODE	28
+
 void
 hs_summarize_defaults(struct hs_summarize_options *o)
 {
@@ -62,6 +72,7 @@ read_snapshot(const char *path, struct hs_summarize_options *o,
 	pc->total = hs_input_file_size(in);
 	if (pc->total > 0 && !hs_input_compressed(in))
 		hs_snapshot_reader_size_hint(r, (uint64_t)pc->total);
+	hs_snapshot_reader_reserve(r, ANALYSIS_BYTES_PER_NODE);
 	phase(pc, "parsing");
 	while ((ret = hs_input_next(in, &buf, &len)) == 1) {
 		if (hs_snapshot_reader_feed(r, buf, len) == -1)

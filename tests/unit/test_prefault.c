@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "prefault.h"
 
@@ -89,6 +90,35 @@ test_no_job(void **state)
 	hs_prefault_stop(NULL);
 	hs_prefault_free(NULL);
 	assert_int_equal(hs_prefault_done(NULL), 0);
+	assert_true(hs_prefault_finished(NULL));
+}
+
+/* A job left alone finishes, having faulted in the whole array. */
+static void
+test_finishes(void **state)
+{
+	size_t len = (size_t)8 << 20;
+	struct hs_prefault *job;
+	void *arrays[1];
+	struct timespec nap = { 0, 1000000 };
+	int i;
+
+	(void)state;
+	arrays[0] = mmap(NULL, len, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(arrays[0] != MAP_FAILED);
+	if ((job = hs_prefault_start(arrays, &len, 1)) == NULL) {
+		munmap(arrays[0], len);
+		skip();		/* no MADV_POPULATE_WRITE here */
+	}
+	for (i = 0; i < 10000 && !hs_prefault_finished(job); i++)
+		nanosleep(&nap, NULL);
+	assert_true(hs_prefault_finished(job));
+	hs_prefault_stop(job);
+	assert_true(hs_prefault_finished(job));
+	assert_int_equal(hs_prefault_done(job), len);
+	hs_prefault_free(job);
+	munmap(arrays[0], len);
 }
 
 int
@@ -98,6 +128,7 @@ main(void)
 		cmocka_unit_test(test_fill_while_faulting),
 		cmocka_unit_test(test_zeros_stay_zero),
 		cmocka_unit_test(test_no_job),
+		cmocka_unit_test(test_finishes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

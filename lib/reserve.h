@@ -1,0 +1,39 @@
+/*
+ * reserve: memory faulted in ahead of need, while a core has time.
+ *
+ * On a virtual machine the first touch of a page can cost far more than
+ * the work done on it (a fault in the guest and one in the host): on this
+ * project's benchmark machine, about 2 s of CPU per GB.  Reading a big
+ * snapshot leaves the second core idle near its end, and the analysis that
+ * follows allocates its arrays at once and faults them in on the critical
+ * path.  hs_reserve_start() maps one region and faults it in on a thread
+ * of its own (see prefault.h); until the region is used up, each large
+ * allocation (alloc.c) is then carved from its start, already faulted in.
+ *
+ *	hs_reserve_start(bytes);	// e.g. when the graph is read
+ *	p = hs_reserve_take(size, zero);	// NULL: allocate as usual
+ *	hs_reserve_free(p);		// 1 if p was carved, now unmapped
+ *
+ * A block carved out is unmapped when freed, and the part never carved is
+ * unmapped as soon as one request does not fit, or on hs_reserve_release():
+ * the reserve raises the memory in use only by what is not yet carved.
+ * Where prefault has no job (no MADV_POPULATE_WRITE) or under a sanitizer
+ * (which must see every array), there is no reserve.
+ */
+#ifndef HS_RESERVE_H
+#define HS_RESERVE_H
+
+#include <stddef.h>
+
+/* Requests smaller than this are never served from the reserve. */
+#define HS_RESERVE_MIN	((size_t)8 << 20)
+
+void	 hs_reserve_start(size_t bytes);
+/* A block of size bytes from the reserve, zeroed if zero is set; or NULL. */
+void	*hs_reserve_take(size_t size, int zero);
+int	 hs_reserve_free(void *p);
+/* The size of carved block p, or 0 if p was not carved. */
+size_t	 hs_reserve_size(const void *p);
+void	 hs_reserve_release(void);
+
+#endif
