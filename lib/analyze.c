@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "analyze.h"
 #include "hmap.h"
+#include "prefault.h"
 #include "regex.h"
 
 /* DOM link states, as V8 writes them in "detachedness". */
@@ -26,7 +27,13 @@
 int
 hs_analysis_fail(struct hs_analysis *a, const char *msg)
 {
-	snprintf(a->err, sizeof(a->err), "%s", msg);
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+	/* Both cores may fail at once: the first message stays. */
+	pthread_mutex_lock(&lock);
+	if (a->err[0] == '\0')
+		snprintf(a->err, sizeof(a->err), "%s", msg);
+	pthread_mutex_unlock(&lock);
 	return -1;
 }
 
@@ -540,9 +547,10 @@ dominators(struct hs_analysis *a, const uint8_t *ess,
 	    searched;
 	uint32_t *num = NULL, *vertex = NULL, *parent = NULL, *first = NULL,
 	    *preds = NULL, *semi = NULL, *label = NULL, *ancestor = NULL,
-	    *dom = NULL, *next = NULL;
+	    *dom = NULL, *next = NULL, *pair = NULL;
 	uint8_t *haspred = NULL, *single = NULL;
 	uint64_t npred = 0, p;
+	struct hs_prefault *fill = NULL;
 	struct lt lt = { 0 };
 	int rc = -1;
 
@@ -550,10 +558,16 @@ dominators(struct hs_analysis *a, const uint8_t *ess,
 		return -1;	/* refused before, by hs_analyze_graph() */
 	if ((num = hs_calloc(len, sizeof(uint32_t))) == NULL ||
 	    (vertex = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
-	    (parent = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
-	    (next = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
+	    (pair = hs_alloc_array(len, 2 * sizeof(uint32_t))) == NULL ||
 	    (first = hs_calloc((size_t)len + 1, sizeof(uint32_t))) == NULL)
 		goto out;
+	/*
+	 * parent[] and next[] (later label[] and dom[]) share one block,
+	 * which at the end holds the retained sizes, 8 bytes a node: they
+	 * then cost no memory at this step's peak.
+	 */
+	parent = pair;
+	next = pair + len;
 
 	/* Essential in-degrees tell which nodes only weak edges retain. */
 	for (e = 0; e < s->edge_count; e++)
@@ -583,6 +597,8 @@ dominators(struct hs_analysis *a, const uint8_t *ess,
 	 */
 	if (classes_gate != NULL)
 		hs_gate_wait(classes_gate);
+	if (a->self == NULL)
+		goto out;	/* the side failed: it says why */
 
 	/*
 	 * Predecessors, by number, over the essential edges.  A node that a
@@ -611,6 +627,17 @@ dominators(struct hs_analysis *a, const uint8_t *ess,
 	if ((preds = hs_alloc_array(npred ? npred : 1, sizeof(uint32_t))) ==
 	    NULL)
 		goto out;
+	/*
+	 * Filled in random order, this array would be faulted in a page at
+	 * a time on this core: the other one, idle here, faults it in.
+	 */
+	{
+		void *arrays[] = { preds };
+		size_t bytes[] = { (size_t)(npred ? npred : 1) *
+		    sizeof(uint32_t) };
+
+		fill = hs_prefault_start(arrays, bytes, 1);
+	}
 	memcpy(next, first, (size_t)len * sizeof(uint32_t));
 	for (v = 0; v < N; v++) {
 		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
@@ -622,6 +649,8 @@ dominators(struct hs_analysis *a, const uint8_t *ess,
 			}
 		}
 	}
+	hs_prefault_free(fill);
+	fill = NULL;
 	/*
 	 * The slices' bounds become one bit each: the top bit of a slice's
 	 * first entry, and whether a number has a slice at all.  Then num[],
@@ -695,23 +724,22 @@ dominators(struct hs_analysis *a, const uint8_t *ess,
 			x = dom[x];
 		dom[w] = x;
 	}
-	hs_free(parent);
 	parent = NULL;
 	/* Back to node ordinals; the dominators into semi[]'s memory. */
 	a->dom = semi;
 	semi = NULL;
 	for (i = 1; i <= n; i++)
 		a->dom[vertex[i]] = vertex[dom[i]];
-	hs_free(dom);
 	dom = NULL;
 
 	/*
 	 * Retained sizes, summed up the tree in reverse DFS order, straight
 	 * into node ordinals (an array by number, then a copy, would be as
-	 * many random accesses and 8 bytes a node more at the peak).
+	 * many random accesses and 8 bytes a node more at the peak), in the
+	 * block parent[] and dom[] are done with.
 	 */
-	if ((a->retained = hs_alloc_array(N, sizeof(uint64_t))) == NULL)
-		goto out;
+	a->retained = (uint64_t *)(void *)pair;
+	pair = NULL;
 	for (v = 0; v < N; v++)
 		a->retained[v] = a->self[v];
 	for (i = n; i > 1; i--)
@@ -721,17 +749,15 @@ dominators(struct hs_analysis *a, const uint8_t *ess,
 out:
 	hs_free(num);
 	hs_free(vertex);
-	hs_free(parent);
-	hs_free(next);
+	hs_free(pair);		/* label[] and dom[] too */
 	hs_free(first);
 	hs_free(preds);
 	hs_free(semi);
-	hs_free(label);
 	hs_free(ancestor);
-	hs_free(dom);
 	hs_free(haspred);
 	hs_free(single);
 	hs_free(lt.stack);
+	hs_prefault_free(fill);
 	hs_gate_open(searched_gate);
 	hs_gate_open(done);
 	return rc;
@@ -983,120 +1009,121 @@ raw_sizes(struct hs_analysis *a)
 	a->detached = NULL;
 }
 
-/* A step run on the second core; it reports failure (memory) by ret. */
-struct job {
+/*
+ * The side of the work that needs nothing from the dominator tree, run on
+ * the second core: shallow sizes, class names and raw sizes, then the
+ * distances.  It waits on the dominator step twice, for memory's sake:
+ * the raw sizes' column goes once the search is done with it (searched),
+ * and the distances take their arrays once the dominator step is past its
+ * peak (lt_done).  The dominator step, on the main core, waits in turn for
+ * the class names to be done (classes_done) before its own peak.
+ */
+struct side {
 	struct hs_analysis	*a;
-	const uint8_t		*ess;
-	struct hs_gate		*searched, *classes, *gate;
+	struct weakmap_names	*w;
+	struct hs_gate		 searched, classes_done, lt_done;
+	int			 threaded;
 	int			 ret;
 	pthread_t		 thread;
-	int			 threaded;
 };
 
-static void *
-dom_thread(void *arg)
-{
-	struct job *job = arg;
-
-	/* Run here (no thread), it must not wait for what comes after. */
-	job->ret = dominators(job->a, job->ess, job->searched,
-	    job->threaded ? job->classes : NULL, job->gate);
-	return NULL;
-}
-
-static void *
-shallow_thread(void *arg)
-{
-	struct job *job = arg;
-
-	job->ret = shallow_sizes(job->a);
-	return NULL;
-}
-
-/* Starts fn on a thread, or runs it here if no thread can be had. */
-static void
-job_start(struct job *job, void *(*fn)(void *))
-{
-	/* Set before the thread starts: fn reads it. */
-	job->threaded = 1;
-	if (pthread_create(&job->thread, NULL, fn, job) != 0) {
-		job->threaded = 0;
-		fn(job);
-	}
-}
-
+/* Up to the classes: -1 if memory ran out (the message is set). */
 static int
-job_wait(struct job *job)
+side_classes(struct side *sd)
 {
-	if (job->threaded)
-		pthread_join(job->thread, NULL);
-	job->threaded = 0;
-	return job->ret;
+	struct hs_analysis *a = sd->a;
+
+	if (shallow_sizes(a) == -1)
+		return hs_analysis_nomem(a);
+	if (hs_classify(a) == -1)
+		return -1;
+	raw_sizes(a);
+	return 0;
+}
+
+static void
+free_raw_sizes(struct hs_analysis *a)
+{
+	hs_free(a->columns->node_self);
+	a->columns->node_self = NULL;
+}
+
+static void *
+side_thread(void *arg)
+{
+	struct side *sd = arg;
+
+	sd->ret = side_classes(sd);
+	if (sd->ret == 0) {
+		hs_gate_wait(&sd->searched);
+		free_raw_sizes(sd->a);
+	}
+	hs_gate_open(&sd->classes_done);
+	if (sd->ret == 0) {
+		hs_gate_wait(&sd->lt_done);
+		sd->ret = distances(sd->a, sd->w);
+	}
+	return NULL;
 }
 
 /*
- * Two cores: shallow sizes beside the page-owned marks and essential
- * edges; then the dominator tree beside the class names and the
- * distances, which need nothing from it.  The distances wait until the
- * dominator step is past its peak of memory (see hs_gate_init()).
+ * Two cores: the side (above) beside the page-owned marks, the essential
+ * edges and the dominator tree on this one.  Without a second thread, the
+ * same steps run here one after the other.
  */
 int
 hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
 	struct weakmap_names w;
-	struct job shallow = { a, NULL, NULL, NULL, NULL, 0, 0, 0 },
-	    dom = { a, NULL, NULL, NULL, NULL, 0, 0, 0 };
-	struct hs_gate searched, classes_done, lt_done;
+	struct side sd;
 	uint8_t *ess = NULL;
 	int ret = -1;
 
 	memset(&w, 0, sizeof(w));
+	memset(&sd, 0, sizeof(sd));
 	if (a->snap->node_count >= SLICE_START)
 		return hs_analysis_fail(a, "more than 2147483647 nodes");
-	hs_gate_init(&searched);
-	hs_gate_init(&classes_done);
-	hs_gate_init(&lt_done);
-	dom.searched = &searched;
-	dom.classes = &classes_done;
-	dom.gate = &lt_done;
+	sd.a = a;
+	sd.w = &w;
+	hs_gate_init(&sd.searched);
+	hs_gate_init(&sd.classes_done);
+	hs_gate_init(&sd.lt_done);
 	if (progress)
 		progress(ctx, "dominators");
 	if (dom_state(a) == -1)
 		goto out;
-	job_start(&shallow, shallow_thread);
+	sd.threaded = pthread_create(&sd.thread, NULL, side_thread, &sd) == 0;
+	if (!sd.threaded && side_classes(&sd) == -1)
+		goto out;
 	if (page_owned(a) == -1 || weakmap_init(a, &w) == -1 ||
 	    essential_edges(a, &w, &ess) == -1)
 		goto out;
-	if (job_wait(&shallow) == -1) {
+	/* All WeakMap names are known now: the cache is only read below. */
+	if (dominators(a, ess, &sd.searched,
+	    sd.threaded ? &sd.classes_done : NULL, &sd.lt_done) == -1) {
 		hs_analysis_nomem(a);
 		goto out;
 	}
-	/* All WeakMap names are known now: the cache is only read below. */
-	dom.ess = ess;
-	job_start(&dom, dom_thread);
-	if (progress)
-		progress(ctx, "classes");
-	if (hs_classify(a) == -1)
-		goto out;
-	raw_sizes(a);
-	hs_gate_wait(&searched);
-	hs_free(a->columns->node_self);
-	a->columns->node_self = NULL;
-	hs_gate_open(&classes_done);
 	if (progress)
 		progress(ctx, "distances");
-	hs_gate_wait(&lt_done);
-	if (distances(a, &w) == -1)
-		goto out;
+	if (!sd.threaded) {
+		free_raw_sizes(a);
+		if (distances(a, &w) == -1)
+			goto out;
+	}
 	ret = 0;
 out:
-	hs_gate_open(&classes_done);	/* on failure too */
-	job_wait(&shallow);
-	if (job_wait(&dom) == -1 && ret == 0)
-		ret = hs_analysis_nomem(a);
-	hs_gate_destroy(&searched);
-	hs_gate_destroy(&classes_done);
-	hs_gate_destroy(&lt_done);
+	/* On failure too: the side must not wait for what will not come. */
+	hs_gate_open(&sd.searched);
+	hs_gate_open(&sd.lt_done);
+	if (sd.threaded) {
+		pthread_join(sd.thread, NULL);
+		if (sd.ret == -1)
+			ret = -1;	/* the side set the message */
+	}
+	hs_gate_destroy(&sd.searched);
+	hs_gate_destroy(&sd.classes_done);
+	hs_gate_destroy(&sd.lt_done);
 	hs_free(ess);
 	weakmap_free(&w);
 	return ret;
