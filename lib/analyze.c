@@ -13,6 +13,7 @@
 #include "hmap.h"
 #include "prefault.h"
 #include "regex.h"
+#include "reserve.h"
 
 /* DOM link states, as V8 writes them in "detachedness". */
 #define DOM_UNKNOWN	0
@@ -624,6 +625,7 @@ dominators(struct hs_analysis *a, const uint8_t *ess,
 	for (i = 0; i < len; i++)
 		first[i + 1] = first[i] + next[i];
 	npred = first[len];
+	hs_reserve_release();	/* what is left of it is not needed */
 	if ((preds = hs_alloc_array(npred ? npred : 1, sizeof(uint32_t))) ==
 	    NULL)
 		goto out;

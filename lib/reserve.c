@@ -18,8 +18,13 @@
 #endif
 #endif
 
-/* Blocks start on a huge page boundary, as big mappings do. */
+/*
+ * The reserve starts on a huge page boundary, as big mappings do, and is
+ * faulted in with huge pages where it can be.  Blocks are carved from it
+ * in whole pages: their own alignment does not change its pages.
+ */
 #define ALIGN		((size_t)2 << 20)
+#define PAGE		((size_t)4096)
 #define MAX_RANGES	32
 
 struct range {
@@ -151,7 +156,7 @@ hs_reserve_take(size_t size, int zero)
 
 	if (size < HS_RESERVE_MIN || size > SIZE_MAX / 2)
 		return NULL;
-	len = (size + ALIGN - 1) & ~(ALIGN - 1);
+	len = (size + PAGE - 1) & ~(PAGE - 1);
 	pthread_mutex_lock(&lock);
 	if (!is_open)
 		goto out;
@@ -195,7 +200,7 @@ static int
 maybe_carved(const void *p)
 {
 	return p != NULL && atomic_load(&any_carved) &&
-	    ((uintptr_t)p & (ALIGN - 1)) == 0;
+	    ((uintptr_t)p & (PAGE - 1)) == 0;
 }
 
 size_t

@@ -1405,8 +1405,15 @@ hs_snapshot_reader_feed(struct hs_snapshot_reader *r,
 		return -1;
 	if (r->reserve_per_node != 0 && r->edge_cap != 0 &&
 	    hs_prefault_finished(r->prefault)) {
-		/* The columns are faulted in: the second core has time. */
-		hs_reserve_start(r->reserve_per_node * r->snap->node_count);
+		/*
+		 * The columns are faulted in: the second core has time.  Only
+		 * where arrays of a word a node are big enough to be carved
+		 * from the reserve: smaller graphs gain nothing.
+		 */
+		if ((size_t)r->snap->node_count * sizeof(uint32_t) >=
+		    HS_RESERVE_MIN)
+			hs_reserve_start(r->reserve_per_node *
+			    r->snap->node_count);
 		r->reserve_per_node = 0;
 	}
 	while (pos < len) {
