@@ -7,18 +7,21 @@
  * snapshot leaves the second core idle near its end, and the analysis that
  * follows allocates its arrays at once and faults them in on the critical
  * path.  hs_reserve_start() maps one region and faults it in on a thread
- * of its own (see prefault.h); until the region is used up, each large
- * allocation (alloc.c) is then carved from its start, already faulted in.
+ * of its own (see prefault.h); while the reserve is open, each large
+ * allocation (alloc.c) is carved from it, in whole pages, already faulted
+ * in, and a block freed goes back to it to be carved again (zeroed when
+ * asked).
  *
  *	hs_reserve_start(bytes);	// e.g. when the graph is read
  *	p = hs_reserve_take(size, zero);	// NULL: allocate as usual
- *	hs_reserve_free(p);		// 1 if p was carved, now unmapped
+ *	hs_reserve_free(p);		// 1 if p was carved
  *
- * A block carved out is unmapped when freed, and the part never carved is
- * unmapped as soon as one request does not fit, or on hs_reserve_release():
- * the reserve raises the memory in use only by what is not yet carved.
- * Where prefault has no job (no MADV_POPULATE_WRITE) or under a sanitizer
- * (which must see every array), there is no reserve.
+ * The reserve closes as soon as one request does not fit, or on
+ * hs_reserve_release(): what is not carved is unmapped then, and blocks
+ * carved are unmapped when freed.  So it raises the memory in use only by
+ * its free part, until it closes.  Where prefault has no job (no
+ * MADV_POPULATE_WRITE) or under a sanitizer (which must see every array),
+ * there is no reserve.
  */
 #ifndef HS_RESERVE_H
 #define HS_RESERVE_H
