@@ -402,8 +402,8 @@ hs_progress_new(int quiet, int stats)
 static const char *
 phase_of(const char *name)
 {
-	static const char *const big[] = { "dominators", "distances",
-	    "classes", "retainers", "writing", NULL };
+	static const char *const big[] = { "dominators", "classes",
+	    "retainers", "writing", NULL };
 	int i;
 
 	for (i = 0; big[i]; i++)

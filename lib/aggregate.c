@@ -5,7 +5,6 @@
  * class, closures by source location, allocation sites, and the object
  * ids of each class.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,9 +137,9 @@ oom:
 }
 
 /*
- * DevTools' calculateStatistics (and calculateArraySize).  This,
- * class_retained() and class_members() run on the side thread, so they
- * leave the message to the caller: -1 means memory ran out.
+ * DevTools' calculateStatistics (and calculateArraySize).  This and
+ * class_members() leave the message to the caller, as class_retained()
+ * must on the side thread: -1 means memory ran out.
  */
 static int
 statistics(struct hs_analysis *a)
@@ -657,69 +656,74 @@ oom:
 }
 
 /*
- * The side thread: the class retained sizes, the statistics, then the
- * class members (once the class retained sizes have freed their arrays),
- * all beside the retainers on the main thread.
+ * The aggregation runs on the analysis's two threads (see
+ * hs_analyze_graph()): on the main one the class rows, the retainers, the
+ * statistics and the class members; on the side one, once it is done
+ * with the distances, the class retained sizes.  Then the rest, on the
+ * main thread.
  */
-struct side_job {
+struct hs_aggregation {
 	struct hs_analysis	*a;
-	int			 ret;
+	struct groups		 gr;
+	uint32_t		*largest;	/* per class */
 };
 
-static void *
-side_thread(void *arg)
+struct hs_aggregation *
+hs_aggregation_new(struct hs_analysis *a)
 {
-	struct side_job *job = arg;
+	struct hs_aggregation *ag;
 
-	job->ret = class_retained(job->a) == -1 ||
-	    statistics(job->a) == -1 ||
-	    class_members(job->a, &job->a->member_storage) == -1 ? -1 : 0;
-	return NULL;
+	if ((ag = hs_calloc(1, sizeof(*ag))) == NULL)
+		return NULL;
+	ag->a = a;
+	hs_hmap_init(&ag->gr.map);
+	return ag;
 }
 
 int
-hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
+hs_aggregate_main(struct hs_aggregation *ag, hs_progress_fn progress,
+    void *ctx)
 {
-	struct side_job side = { a, 0 };
-	struct groups gr;
-	uint32_t *largest = NULL, *order = NULL;
-	pthread_t thread;
-	int ret = -1, threaded;
+	struct hs_analysis *a = ag->a;
 	size_t i;
 
 	if (progress)
 		progress(ctx, "classes");
-	memset(&gr, 0, sizeof(gr));
-	hs_hmap_init(&gr.map);
-	if ((largest = hs_alloc_array(a->class_count + 1,
+	if ((ag->largest = hs_alloc_array(a->class_count + 1,
 	    sizeof(uint32_t))) == NULL)
 		return hs_analysis_nomem(a);
 	for (i = 0; i < a->class_count; i++)
-		largest[i] = UINT32_MAX;
-	if (class_rows(a, largest) == -1) {
-		hs_free(largest);
+		ag->largest[i] = UINT32_MAX;
+	if (class_rows(a, ag->largest) == -1)
 		return -1;
-	}
-	threaded = pthread_create(&thread, NULL, side_thread, &side) == 0;
-	if (!threaded)
-		side_thread(&side);
 	if (progress)
 		progress(ctx, "retainers");
-	if (retainers_collect(a, &gr) == -1)
-		goto out;
-	if (threaded)
-		pthread_join(thread, NULL);
-	threaded = 0;
-	if (side.ret == -1) {
-		hs_analysis_nomem(a);
-		goto out;
-	}
-	if ((order = classes_by_retained(a)) == NULL) {
-		hs_analysis_nomem(a);
-		goto out;
-	}
-	if (retainers_keep(a, &gr, order) == -1 ||
-	    paths(a, order, largest) == -1 || closures(a) == -1 ||
+	if (retainers_collect(a, &ag->gr) == -1)
+		return -1;
+	if (statistics(a) == -1 ||
+	    class_members(a, &a->member_storage) == -1)
+		return hs_analysis_nomem(a);
+	return 0;
+}
+
+int
+hs_aggregate_side(struct hs_analysis *a)
+{
+	return class_retained(a);
+}
+
+int
+hs_aggregate_finish(struct hs_aggregation *ag)
+{
+	struct hs_analysis *a = ag->a;
+	uint32_t *order;
+	size_t i;
+	int ret = -1;
+
+	if ((order = classes_by_retained(a)) == NULL)
+		return hs_analysis_nomem(a);
+	if (retainers_keep(a, &ag->gr, order) == -1 ||
+	    paths(a, order, ag->largest) == -1 || closures(a) == -1 ||
 	    allocations(a) == -1)
 		goto out;
 	for (i = 0; i < a->class_count; i++)
@@ -727,11 +731,17 @@ hs_aggregate(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 			a->classes[i].distance = HS_NO_DISTANCE;
 	ret = 0;
 out:
-	if (threaded)
-		pthread_join(thread, NULL);
-	hs_free(gr.g);
-	hs_hmap_free(&gr.map);
-	hs_free(largest);
 	hs_free(order);
 	return ret;
+}
+
+void
+hs_aggregation_free(struct hs_aggregation *ag)
+{
+	if (ag == NULL)
+		return;
+	hs_free(ag->gr.g);
+	hs_hmap_free(&ag->gr.map);
+	hs_free(ag->largest);
+	hs_free(ag);
 }

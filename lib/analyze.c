@@ -1012,18 +1012,20 @@ raw_sizes(struct hs_analysis *a)
 }
 
 /*
- * The side of the work that needs nothing from the dominator tree, run on
- * the second core: shallow sizes, class names and raw sizes, then the
- * distances.  It waits on the dominator step twice, for memory's sake:
+ * The work is shared by two threads.  The side one takes what needs
+ * nothing from the dominator tree: shallow sizes, class names and raw
+ * sizes, then the distances; then, once the tree is done, the class
+ * retained sizes.  It waits on the dominator step twice for memory's sake:
  * the raw sizes' column goes once the search is done with it (searched),
  * and the distances take their arrays once the dominator step is past its
- * peak (lt_done).  The dominator step, on the main core, waits in turn for
- * the class names to be done (classes_done) before its own peak.
+ * peak (lt_done).  The main thread marks page-owned nodes and essential
+ * edges and computes the dominator tree, whose predecessor lists wait for
+ * the class names (classes_done), then does most of the aggregation.
  */
 struct side {
 	struct hs_analysis	*a;
 	struct weakmap_names	*w;
-	struct hs_gate		 searched, classes_done, lt_done;
+	struct hs_gate		 searched, classes_done, lt_done, dom_done;
 	int			 threaded;
 	int			 ret;
 	pthread_t		 thread;
@@ -1050,6 +1052,18 @@ free_raw_sizes(struct hs_analysis *a)
 	a->columns->node_self = NULL;
 }
 
+/* After the dominator tree: -1 if memory ran out (the message is set). */
+static int
+side_rest(struct side *sd)
+{
+	if (distances(sd->a, sd->w) == -1)
+		return -1;
+	hs_gate_wait(&sd->dom_done);
+	if (hs_aggregate_side(sd->a) == -1)
+		return hs_analysis_nomem(sd->a);
+	return 0;
+}
+
 static void *
 side_thread(void *arg)
 {
@@ -1063,20 +1077,17 @@ side_thread(void *arg)
 	hs_gate_open(&sd->classes_done);
 	if (sd->ret == 0) {
 		hs_gate_wait(&sd->lt_done);
-		sd->ret = distances(sd->a, sd->w);
+		sd->ret = side_rest(sd);
 	}
 	return NULL;
 }
 
-/*
- * Two cores: the side (above) beside the page-owned marks, the essential
- * edges and the dominator tree on this one.  Without a second thread, the
- * same steps run here one after the other.
- */
+/* Without a second thread, the same steps one after the other. */
 int
 hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
 	struct weakmap_names w;
+	struct hs_aggregation *ag = NULL;
 	struct side sd;
 	uint8_t *ess = NULL;
 	int ret = -1;
@@ -1090,6 +1101,7 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	hs_gate_init(&sd.searched);
 	hs_gate_init(&sd.classes_done);
 	hs_gate_init(&sd.lt_done);
+	hs_gate_init(&sd.dom_done);
 	if (progress)
 		progress(ctx, "dominators");
 	if (dom_state(a) == -1)
@@ -1106,26 +1118,41 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		hs_analysis_nomem(a);
 		goto out;
 	}
-	if (progress)
-		progress(ctx, "distances");
+	hs_gate_open(&sd.dom_done);
+	if ((ag = hs_aggregation_new(a)) == NULL) {
+		hs_analysis_nomem(a);
+		goto out;
+	}
 	if (!sd.threaded) {
 		free_raw_sizes(a);
 		if (distances(a, &w) == -1)
 			goto out;
+		if (hs_aggregate_side(a) == -1) {
+			hs_analysis_nomem(a);
+			goto out;
+		}
 	}
-	ret = 0;
+	if (hs_aggregate_main(ag, progress, ctx) == -1)
+		goto out;
+	if (sd.threaded) {
+		pthread_join(sd.thread, NULL);
+		sd.threaded = 0;
+		if (sd.ret == -1)
+			goto out;	/* the side set the message */
+	}
+	ret = hs_aggregate_finish(ag);
 out:
 	/* On failure too: the side must not wait for what will not come. */
 	hs_gate_open(&sd.searched);
 	hs_gate_open(&sd.lt_done);
-	if (sd.threaded) {
+	hs_gate_open(&sd.dom_done);
+	if (sd.threaded)
 		pthread_join(sd.thread, NULL);
-		if (sd.ret == -1)
-			ret = -1;	/* the side set the message */
-	}
 	hs_gate_destroy(&sd.searched);
 	hs_gate_destroy(&sd.classes_done);
 	hs_gate_destroy(&sd.lt_done);
+	hs_gate_destroy(&sd.dom_done);
+	hs_aggregation_free(ag);
 	hs_free(ess);
 	weakmap_free(&w);
 	return ret;
@@ -1208,9 +1235,7 @@ hs_analysis_run(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
 	a->runtime = runtime_of(a->snap);
 	a->is_browser = strcmp(a->runtime, "browser") == 0;
-	if (hs_analyze_graph(a, progress, ctx) == -1)
-		return -1;
-	return hs_aggregate(a, progress, ctx);
+	return hs_analyze_graph(a, progress, ctx);
 }
 
 const char *

@@ -164,7 +164,6 @@ const char	*hs_analysis_label(const struct hs_analysis *, uint32_t id);
 /* Internal steps, in analyze.c, classify.c and aggregate.c. */
 int		 hs_analyze_graph(struct hs_analysis *, hs_progress_fn, void *);
 int		 hs_classify(struct hs_analysis *);
-int		 hs_aggregate(struct hs_analysis *, hs_progress_fn, void *);
 int		 hs_analysis_fail(struct hs_analysis *, const char *msg);
 
 /*
@@ -182,6 +181,21 @@ void		 hs_gate_open(struct hs_gate *);
 void		 hs_gate_wait(struct hs_gate *);
 void		 hs_gate_destroy(struct hs_gate *);
 int		 hs_analysis_nomem(struct hs_analysis *);
+
+/*
+ * The aggregation (aggregate.c), for the two threads: main does most of
+ * it, side the class retained sizes (it reports failure by -1 alone:
+ * memory).  Both need the dominator tree and the classes; finish needs
+ * both done.
+ */
+struct hs_aggregation;
+
+struct hs_aggregation *hs_aggregation_new(struct hs_analysis *);
+int		 hs_aggregate_main(struct hs_aggregation *, hs_progress_fn,
+		    void *);
+int		 hs_aggregate_side(struct hs_analysis *);
+int		 hs_aggregate_finish(struct hs_aggregation *);
+void		 hs_aggregation_free(struct hs_aggregation *);
 
 /* Helpers shared by the steps. */
 int		 hs_name_is_identifier(const char *s, size_t len);
