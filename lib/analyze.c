@@ -1026,6 +1026,13 @@ struct side {
 	struct hs_analysis	*a;
 	struct weakmap_names	*w;
 	struct hs_gate		 searched, classes_done, lt_done, dom_done;
+	/*
+	 * Set before the gate that follows them opens, so that after a
+	 * failure neither thread goes on with what the other did not make.
+	 */
+	int			 classes_ok;	/* before classes_done */
+	int			 prelude_ok;	/* before lt_done */
+	int			 dom_ok;	/* before dom_done */
 	int			 threaded;
 	int			 ret;
 	pthread_t		 thread;
@@ -1052,13 +1059,18 @@ free_raw_sizes(struct hs_analysis *a)
 	a->columns->node_self = NULL;
 }
 
-/* After the dominator tree: -1 if memory ran out (the message is set). */
+/*
+ * Once the dominator step is past its peak: -1 if memory ran out (the
+ * message is set) or if the main thread failed (it set the message).
+ */
 static int
 side_rest(struct side *sd)
 {
-	if (distances(sd->a, sd->w) == -1)
+	if (!sd->prelude_ok || distances(sd->a, sd->w) == -1)
 		return -1;
 	hs_gate_wait(&sd->dom_done);
+	if (!sd->dom_ok)
+		return -1;
 	if (hs_aggregate_side(sd->a) == -1)
 		return hs_analysis_nomem(sd->a);
 	return 0;
@@ -1074,6 +1086,7 @@ side_thread(void *arg)
 		hs_gate_wait(&sd->searched);
 		free_raw_sizes(sd->a);
 	}
+	sd->classes_ok = sd->ret == 0;
 	hs_gate_open(&sd->classes_done);
 	if (sd->ret == 0) {
 		hs_gate_wait(&sd->lt_done);
@@ -1113,11 +1126,15 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	    essential_edges(a, &w, &ess) == -1)
 		goto out;
 	/* All WeakMap names are known now: the cache is only read below. */
+	sd.prelude_ok = 1;
 	if (dominators(a, ess, &sd.searched,
 	    sd.threaded ? &sd.classes_done : NULL, &sd.lt_done) == -1) {
 		hs_analysis_nomem(a);
 		goto out;
 	}
+	if (sd.threaded && !sd.classes_ok)
+		goto out;	/* the side set the message */
+	sd.dom_ok = 1;
 	hs_gate_open(&sd.dom_done);
 	if ((ag = hs_aggregation_new(a)) == NULL) {
 		hs_analysis_nomem(a);
