@@ -88,6 +88,8 @@ struct hs_snapshot_reader {
 	uint64_t	 offset;	/* absolute offset of the next chunk */
 	uint64_t	 size_hint;
 	size_t		 reserve_per_node;	/* 0: none, or taken */
+	int		 edges_sized;	/* edge columns at the declared count,
+					 * faulted in by r->prefault */
 	int		 failed;
 	char		 err[320];
 
@@ -602,11 +604,13 @@ grow_edges(struct hs_snapshot_reader *r)
 	prefault_stop(r);	/* the nodes' job is over; the columns may move */
 	GROW(edge_name);
 	GROW(edge_to);
+	r->edges_sized = 0;
 	if (r->edge_cap == 0) {
 		void *cols[] = { s->edge_name, s->edge_to };
 		size_t el[] = { 4, 4 };
 
 		prefault_columns(r, cols, el, 2, cap);
+		r->edges_sized = r->prefault != NULL;
 	}
 	r->edge_cap = cap;
 	return 0;
@@ -1403,12 +1407,14 @@ hs_snapshot_reader_feed(struct hs_snapshot_reader *r,
 
 	if (r->failed)
 		return -1;
-	if (r->reserve_per_node != 0 && r->edge_cap != 0 &&
+	if (r->reserve_per_node != 0 && r->edges_sized &&
 	    hs_prefault_finished(r->prefault)) {
 		/*
 		 * The columns are faulted in: the second core has time.  Only
 		 * where arrays of a word a node are big enough to be carved
-		 * from the reserve: smaller graphs gain nothing.
+		 * from the reserve: smaller graphs gain nothing.  Not when
+		 * the columns grow as they fill (a pipe, with no size to
+		 * trust the counts by): their spare room takes the memory.
 		 */
 		if ((size_t)r->snap->node_count * sizeof(uint32_t) >=
 		    HS_RESERVE_MIN)
