@@ -47,6 +47,66 @@ flush(struct hs_intscan *s)
 	return 0;
 }
 
+/*
+ * A number of up to ten digits at p, with no leading zero and no more
+ * than 4294967295, and at least twelve bytes readable there: its value in
+ * *value and the first byte after it, or NULL for anything else (which
+ * the states then take, with their messages).
+ *
+ * Up to seven digits are found and converted eight bytes at a time: the
+ * bytes less '0' are digits where they are under 10, the first that is
+ * not ends the number; shifted so that the number ends at the top, with
+ * zeros before it, adjacent digits are combined in pairs, then fours,
+ * then the eight, by multiplications.  Longer numbers, digit by digit.
+ */
+static inline const unsigned char *
+fast_number(const unsigned char *p, uint32_t *value)
+{
+	uint64_t x;
+	unsigned n;
+
+	if ((unsigned)(*p - '0') > 9)
+		return NULL;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	{
+		uint64_t w, d, stop;
+
+		memcpy(&w, p, sizeof(w));
+		d = w - 0x3030303030303030ULL;
+		/*
+		 * A byte's top bit, where it is not a digit.  Borrows and
+		 * carries only run upwards, from a byte after the first that
+		 * is not a digit: that one and those before it are exact.
+		 */
+		stop = ((d + 0x7676767676767676ULL) | d) &
+		    0x8080808080808080ULL;
+		if (stop != 0) {
+			n = (unsigned)__builtin_ctzll(stop) / 8;
+			if (n == 0 || (n > 1 && *p == '0'))
+				return NULL;
+			x = d << (64 - 8 * n);
+			x = x * 10 + (x >> 8);	/* pairs, in bytes 0, 2, 4, 6 */
+			x = ((x & 0x000000FF000000FFULL) *
+			    (100 + (1000000ULL << 32)) +
+			    ((x >> 16) & 0x000000FF000000FFULL) *
+			    (1 + (10000ULL << 32))) >> 32;
+			*value = (uint32_t)x;
+			return p + n;
+		}
+	}
+#endif
+	x = (unsigned)(*p - '0');
+	n = 1;
+	if (x != 0)
+		while (n < 10 && (unsigned)(p[n] - '0') <= 9)
+			x = x * 10 + (unsigned)(p[n++] - '0');
+	if ((unsigned)(p[n] - '0') <= 9 || x > UINT32_MAX)
+		return NULL;
+	*value = (uint32_t)x;
+	return p + n;
+}
+
 int
 hs_intscan_run(struct hs_intscan *s, const unsigned char *buf, size_t len,
     uint64_t off, size_t *used)
@@ -57,6 +117,33 @@ hs_intscan_run(struct hs_intscan *s, const unsigned char *buf, size_t len,
 	unsigned c;
 
 	while (p < end) {
+		/*
+		 * The usual case: a number of up to ten digits, no leading
+		 * zero, that fits, and a comma right after it, or a newline
+		 * and a comma (V8 ends each node's and edge's row so).  Taken
+		 * here without the states; anything else, and the last bytes
+		 * of the buffer, go through them.
+		 */
+		while ((st == S_VALUE || st == S_FIRST) && end - p > 11) {
+			const unsigned char *q;
+			uint32_t x;
+
+			if ((q = fast_number(p, &x)) == NULL)
+				break;
+			if (*q == '\n' && q[1] == ',')
+				q++;	/* q + 1 is at most p + 11 */
+			else if (*q != ',')
+				break;
+			s->batch_off[s->nbatch] = off + (uint64_t)(p - buf);
+			s->batch[s->nbatch++] = x;
+			s->count++;
+			if (s->nbatch == HS_SCAN_BATCH && flush(s) == -1)
+				return -1;
+			p = q + 1;	/* at most p + 12: end, or short of it */
+			st = S_VALUE;
+		}
+		if (p == end)
+			break;
 		switch (st) {
 		case S_NUMBER:
 			while (p < end && IS_DIGIT(*p)) {

@@ -55,12 +55,17 @@ struct iresult {
 	uint64_t	 count;
 };
 
-/* Scans text[1..len) (text[0] is the '['), chunk bytes at a time. */
+/*
+ * Scans text[1..len) (text[0] is the '['), chunk bytes at a time, each
+ * chunk copied into a buffer of its exact size: a read past a chunk's
+ * end is then one past an allocation, which the sanitizers catch.
+ */
 static void
 run_ints(const char *text, size_t len, size_t chunk, struct ints *out,
     struct iresult *res)
 {
 	struct hs_intscan *s = malloc(sizeof(*s));
+	unsigned char *buf;
 	size_t pos = 1, n, used;
 	int ret = 0;
 
@@ -69,8 +74,11 @@ run_ints(const char *text, size_t len, size_t chunk, struct ints *out,
 	while (pos < len) {
 		n = len - pos < chunk ? len - pos : chunk;
 		used = (size_t)-1;
-		ret = hs_intscan_run(s, (const unsigned char *)text + pos, n,
-		    pos, &used);
+		buf = malloc(n);
+		assert_non_null(buf);
+		memcpy(buf, text + pos, n);
+		ret = hs_intscan_run(s, buf, n, pos, &used);
+		free(buf);
 		if (ret == -1)
 			break;
 		assert_true(used <= n);
@@ -179,6 +187,73 @@ test_int_valid(void **state)
 	expect_ints("[0]", c, 1);
 	expect_ints("[123456789,0,0,42]", d, 4);
 	expect_ints("[]", NULL, 0);
+}
+
+/*
+ * Rows as V8 writes them ("\n," between them), numbers of every length
+ * up to ten digits, zeros, and the largest value: the fast path takes a
+ * number with its comma, or its newline and comma, when twelve bytes are
+ * left, so the chunk sizes put its ends everywhere.
+ */
+static void
+test_int_rows(void **state)
+{
+	static const char text[] = "[9,1,1,0,10,0\n,9,2,3,0,4294967295,0\n"
+	    ",0,12,123,1234,12345,123456,1234567\n,12345678,123456789,"
+	    "1234567890\n,4000000000,0,0,0,0,0,0,0,0,0,0,0,7\n,"
+	    "1234567890\n,1234567890\n,1\n,22\n,333\n,5]";
+	static const uint32_t want[] = { 9, 1, 1, 0, 10, 0, 9, 2, 3, 0,
+	    4294967295u, 0, 0, 12, 123, 1234, 12345, 123456, 1234567,
+	    12345678, 123456789, 1234567890, 4000000000u, 0, 0, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 7, 1234567890, 1234567890, 1, 22, 333, 5 };
+	char shifted[sizeof(text) + 16];
+	size_t k, split, nwant = sizeof(want) / sizeof(want[0]);
+
+	(void)state;
+	expect_ints(text, want, nwant);
+	/* In two chunks, split everywhere. */
+	for (split = 2; split < sizeof(text) - 1; split++) {
+		struct hs_intscan *sc = malloc(sizeof(*sc));
+		struct ints c = { 0 };
+		unsigned char *a = malloc(split - 1);
+		unsigned char *b = malloc(sizeof(text) - 1 - split);
+		size_t used;
+
+		assert_true(sc != NULL && a != NULL && b != NULL);
+		memcpy(a, text + 1, split - 1);
+		memcpy(b, text + split, sizeof(text) - 1 - split);
+		c.reject_at = (size_t)-1;
+		hs_intscan_init(sc, int_sink, &c);
+		assert_int_equal(hs_intscan_run(sc, a, split - 1, 1, &used), 0);
+		assert_int_equal(hs_intscan_run(sc, b, sizeof(text) - 1 - split,
+		    split, &used), 1);
+		assert_int_equal(c.n, nwant);
+		assert_memory_equal(c.v, want, sizeof(want));
+		ints_free(&c);
+		free(a);
+		free(b);
+		free(sc);
+	}
+	/* The same, with the rows' ends at every offset in a buffer. */
+	for (k = 1; k <= 12; k++) {
+		memset(shifted, ' ', sizeof(shifted));
+		shifted[0] = '[';
+		memcpy(shifted + k, text + 1, sizeof(text) - 1);
+		expect_ints(shifted, want, nwant);
+	}
+	/* What the fast path must leave to the states, with their messages. */
+	expect_int_error("[1,2,3,4,5,6,01,7,8,9,10,11,12]", 14,
+	    "invalid number (leading zero)");
+	expect_int_error("[1,2,3,4,5,6,7,4294967296,8,9,10,11,12]", 15,
+	    "number out of range (over 4294967295)");
+	expect_int_error("[1,2,3,4,5,6,7,12345678901,8,9,10,11,12]", 15,
+	    "number out of range (over 4294967295)");
+	expect_int_error("[1,2,3,4,5,6,7\n\n,8,9,10,11,12,13,x]", 33,
+	    "expected a number");
+	expect_int_error("[1,2,3,4,5,6,7\n8,9,10,11,12,13,14]", 15,
+	    "expected ',' or ']'");
+	expect_int_error("[1,2,3,4,5,6,7.5,8,9,10,11,12,13,14]", 14,
+	    "expected an integer");
 }
 
 static void
@@ -968,6 +1043,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_int_valid),
+		cmocka_unit_test(test_int_rows),
 		cmocka_unit_test(test_int_whitespace),
 		cmocka_unit_test(test_int_stops_after_bracket),
 		cmocka_unit_test(test_int_errors),
