@@ -33,8 +33,13 @@ hs_input_set_max_chunk(size_t n)
 struct buffer {
 	unsigned char	*data;
 	size_t		 len;
-	int		 ready;		/* filled, waiting for the consumer */
+	int		 ready;		/* filled, not yet given back */
+	int		 worked;	/* WORK_NONE, WORK_RUNNING, WORK_DONE */
+	atomic_int	 taken;		/* the consumer has it: no more work */
+	void		*result;	/* the work's */
 };
+
+enum { WORK_NONE, WORK_RUNNING, WORK_DONE };
 
 struct hs_input {
 	int		 fd;
@@ -57,6 +62,8 @@ struct hs_input {
 	int		 eof;		/* producer finished (end or error) */
 	int		 failed;
 	atomic_int	 stop;		/* the consumer has gone */
+	hs_input_work_fn work;
+	void		*work_ctx;
 	uint64_t	 raw_bytes;
 	uint64_t	 err_offset;	/* in the file, of a decoding error */
 	char		 err[256];
@@ -190,6 +197,30 @@ fill_zstd(struct hs_input *in, struct buffer *b)
 	return 0;
 }
 
+/*
+ * The filled buffer furthest from the consumer that has not been worked
+ * on, or NULL.  Called with the lock held.
+ */
+static struct buffer *
+work_target(struct hs_input *in)
+{
+	unsigned k;
+
+	if (in->work == NULL)
+		return NULL;
+	for (k = in->prod; k != in->cons; k--) {
+		struct buffer *b = &in->buf[(k - 1) % NBUF];
+
+		if (b->ready && b->worked == WORK_NONE)
+			return b;
+	}
+	return NULL;
+}
+
+/*
+ * Fills the buffers in turn; while every buffer is full, works ahead on
+ * the one the consumer will reach last.
+ */
 static void *
 producer(void *arg)
 {
@@ -197,36 +228,39 @@ producer(void *arg)
 	struct buffer *b;
 	int r;
 
-	for (;;) {
-		pthread_mutex_lock(&in->lock);
+	pthread_mutex_lock(&in->lock);
+	while (!in->stop) {
 		b = &in->buf[in->prod % NBUF];
-		while (!in->stop && (b->ready ||
-		    (in->holding && (in->cons - 1) % NBUF == in->prod % NBUF)))
-			pthread_cond_wait(&in->cond, &in->lock);
-		if (in->stop) {
+		if (!in->eof && !b->ready && !(in->holding &&
+		    (in->cons - 1) % NBUF == in->prod % NBUF)) {
 			pthread_mutex_unlock(&in->lock);
-			return NULL;
-		}
-		pthread_mutex_unlock(&in->lock);
-
-		r = in->compressed ? fill_zstd(in, b) : fill_plain(in, b);
-
-		pthread_mutex_lock(&in->lock);
-		if (r == -1) {
-			in->failed = 1;
-			in->eof = 1;
-		} else if (b->len == 0) {
-			in->eof = 1;
+			r = in->compressed ? fill_zstd(in, b) : fill_plain(in, b);
+			pthread_mutex_lock(&in->lock);
+			if (r == -1) {
+				in->failed = 1;
+				in->eof = 1;
+			} else if (b->len == 0) {
+				in->eof = 1;
+			} else {
+				b->ready = 1;
+				b->worked = WORK_NONE;
+				atomic_store(&b->taken, 0);
+				in->prod++;
+			}
+			pthread_cond_broadcast(&in->cond);
+		} else if ((b = work_target(in)) != NULL) {
+			b->worked = WORK_RUNNING;
+			pthread_mutex_unlock(&in->lock);
+			in->work(in->work_ctx, b->data, b->len, b->result,
+			    &b->taken);
+			pthread_mutex_lock(&in->lock);
+			b->worked = WORK_DONE;
 		} else {
-			b->ready = 1;
-			in->prod++;
+			pthread_cond_wait(&in->cond, &in->lock);
 		}
-		pthread_cond_broadcast(&in->cond);
-		r = in->eof;
-		pthread_mutex_unlock(&in->lock);
-		if (r)
-			return NULL;
 	}
+	pthread_mutex_unlock(&in->lock);
+	return NULL;
 }
 
 /* Reads up to 4 bytes to recognise the format; they are replayed later. */
@@ -328,7 +362,38 @@ fail:
 }
 
 int
+hs_input_set_work(struct hs_input *in, hs_input_work_fn fn, void *ctx,
+    size_t result_size)
+{
+	void *result[NBUF];
+	int i;
+
+	for (i = 0; i < NBUF; i++)
+		if ((result[i] = hs_malloc(result_size)) == NULL) {
+			while (i-- > 0)
+				hs_free(result[i]);
+			return -1;
+		}
+	pthread_mutex_lock(&in->lock);
+	for (i = 0; i < NBUF; i++) {
+		hs_free(in->buf[i].result);	/* NULL, or unused: no work */
+		in->buf[i].result = result[i];
+	}
+	in->work = fn;
+	in->work_ctx = ctx;
+	pthread_mutex_unlock(&in->lock);
+	return 0;
+}
+
+int
 hs_input_next(struct hs_input *in, const unsigned char **bufp, size_t *lenp)
+{
+	return hs_input_next_worked(in, bufp, lenp, NULL);
+}
+
+int
+hs_input_next_worked(struct hs_input *in, const unsigned char **bufp,
+    size_t *lenp, const void **resultp)
 {
 	struct buffer *b;
 
@@ -347,6 +412,9 @@ hs_input_next(struct hs_input *in, const unsigned char **bufp, size_t *lenp)
 		pthread_mutex_unlock(&in->lock);
 		return failed ? -1 : 0;
 	}
+	atomic_store(&b->taken, 1);
+	if (resultp != NULL)
+		*resultp = b->worked == WORK_DONE ? b->result : NULL;
 	in->cons++;
 	in->holding = 1;
 	pthread_mutex_unlock(&in->lock);
@@ -400,14 +468,18 @@ hs_input_close(struct hs_input *in)
 	if (in->thread_started) {
 		pthread_mutex_lock(&in->lock);
 		atomic_store(&in->stop, 1);
+		for (i = 0; i < NBUF; i++)
+			atomic_store(&in->buf[i].taken, 1);
 		pthread_cond_broadcast(&in->cond);
 		pthread_mutex_unlock(&in->lock);
 		pthread_join(in->thread, NULL);
 		pthread_mutex_destroy(&in->lock);
 		pthread_cond_destroy(&in->cond);
 	}
-	for (i = 0; i < NBUF; i++)
+	for (i = 0; i < NBUF; i++) {
 		hs_free(in->buf[i].data);
+		hs_free(in->buf[i].result);
+	}
 	hs_free(in->raw);
 	hs_zdec_free(in->zdec);
 	if (in->own_fd)

@@ -19,6 +19,7 @@
 #ifndef HS_INPUT_H
 #define HS_INPUT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +30,22 @@ struct hs_input	*hs_input_open(const char *path, char *err, size_t errlen);
 /* 1: a chunk; 0: end of input; -1: error (hs_input_error()). */
 int		 hs_input_next(struct hs_input *, const unsigned char **buf,
 		    size_t *len);
+/*
+ * Work ahead: while every buffer is filled and waiting, the reader thread
+ * runs fn on the one the consumer will reach last, writing into that
+ * buffer's result (result_size bytes, allocated here), and stops early
+ * once *taken is set (the consumer has reached the buffer).
+ * hs_input_next_worked() then gives the chunk's finished result, or NULL
+ * when fn has not run on it to the end (or was cut short).  Returns -1
+ * when memory runs out.
+ */
+typedef void (*hs_input_work_fn)(void *ctx, const unsigned char *buf,
+		    size_t len, void *result, const atomic_int *taken);
+int		 hs_input_set_work(struct hs_input *, hs_input_work_fn fn,
+		    void *ctx, size_t result_size);
+int		 hs_input_next_worked(struct hs_input *,
+		    const unsigned char **buf, size_t *len,
+		    const void **result);
 const char	*hs_input_error(const struct hs_input *);
 /* Where in the (compressed) file a decoding error was found. */
 uint64_t	 hs_input_error_offset(const struct hs_input *);

@@ -219,6 +219,116 @@ hs_intscan_run(struct hs_intscan *s, const unsigned char *buf, size_t len,
 	return 0;
 }
 
+/*
+ * One value "ws* number ws* ," at p, wholly before end: its value in
+ * *value and the byte after its comma, or NULL.
+ */
+static const unsigned char *
+ahead_unit(const unsigned char *p, const unsigned char *end, uint32_t *value)
+{
+	uint64_t v;
+
+	while (p < end && IS_WS(*p))
+		p++;
+	if (p == end || !IS_DIGIT(*p))
+		return NULL;
+	v = (unsigned)(*p++ - '0');
+	if (v != 0)
+		while (p < end && IS_DIGIT(*p)) {
+			v = v * 10 + (unsigned)(*p++ - '0');
+			if (v > UINT32_MAX)
+				return NULL;
+		}
+	while (p < end && IS_WS(*p))
+		p++;
+	if (p == end || *p != ',')
+		return NULL;
+	*value = (uint32_t)v;
+	return p + 1;
+}
+
+size_t
+hs_intahead_size(size_t cap)
+{
+	return sizeof(struct hs_intahead) + cap * sizeof(uint32_t);
+}
+
+void
+hs_intscan_ahead(struct hs_intahead *a, const unsigned char *buf, size_t len,
+    const atomic_int *cancel)
+{
+	const unsigned char *p, *q, *end = buf + len;
+	size_t n = 0, cap = a->cap;
+	uint32_t x;
+
+	a->n = 0;
+	a->start = a->end = len;
+	if ((p = memchr(buf, ',', len)) == NULL)
+		return;
+	a->start = a->end = (size_t)(++p - buf);
+	while (n < cap) {
+		/* As in hs_intscan_run(), and the rest one value at a time. */
+		q = NULL;
+		if (end - p > 11 && (q = fast_number(p, &x)) != NULL) {
+			q += *q == '\n';	/* at most p + 11 */
+			q = *q == ',' ? q + 1 : NULL;
+		}
+		if (q == NULL && (q = ahead_unit(p, end, &x)) == NULL)
+			break;
+		a->values[n++] = x;
+		p = q;
+		if ((n & 4095) == 0 &&
+		    atomic_load_explicit(cancel, memory_order_relaxed))
+			break;
+	}
+	a->n = n;
+	a->end = (size_t)(p - buf);
+}
+
+int
+hs_intscan_after_comma(const struct hs_intscan *s)
+{
+	return s->state == S_VALUE;
+}
+
+/* Where the i-th value of a begins, i < a->n. */
+static size_t
+ahead_offset(const struct hs_intahead *a, const unsigned char *buf, size_t i)
+{
+	const unsigned char *p = buf + a->start;
+
+	for (;; i--) {
+		while (IS_WS(*p))
+			p++;
+		if (i == 0)
+			return (size_t)(p - buf);
+		p = (const unsigned char *)memchr(p, ',',
+		    (size_t)(buf + a->end - p)) + 1;
+	}
+}
+
+int
+hs_intscan_take_ahead(struct hs_intscan *s, const struct hs_intahead *a,
+    const unsigned char *buf, uint64_t off)
+{
+	size_t i, k, bad;
+
+	if (flush(s) == -1)
+		return -1;
+	for (i = 0; i < a->n; i += k) {
+		k = a->n - i < HS_SCAN_BATCH ? a->n - i : HS_SCAN_BATCH;
+		bad = 0;
+		s->count += k;
+		if (s->sink(s->ctx, a->values + i, k, &bad) == -1) {
+			s->err = NULL;
+			s->err_offset = off + ahead_offset(a, buf,
+			    i + (bad < k ? bad : k - 1));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* String scanner states. */
 enum { T_FIRST, T_VALUE, T_STRING, T_ESCAPE, T_HEX, T_AFTER };
 

@@ -17,6 +17,7 @@
 #ifndef HS_SCAN_H
 #define HS_SCAN_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -61,6 +62,49 @@ void	hs_intscan_init(struct hs_intscan *, hs_int_sink, void *ctx);
  */
 int	hs_intscan_run(struct hs_intscan *, const unsigned char *buf,
 	    size_t len, uint64_t off, size_t *used);
+
+/*
+ * Reading ahead: integers taken from a buffer before its turn, on another
+ * core, on the guess that the buffer lies inside an integer array.
+ *
+ * hs_intscan_ahead() knows nothing of what came before the buffer, so it
+ * starts just after the buffer's first comma and takes only whole values
+ * that each end with their own comma, "ws* number ws* ,", in the grammar
+ * hs_intscan_run() accepts; it stops before anything else (a ']', a
+ * string, a number that is not a plain integer or does not fit, the last
+ * bytes of the buffer) and before its room runs out, and never fails.
+ * Whether the guess was right is for the scanner to tell when it reaches
+ * the buffer: if, fed up to a->start, it is inside its array just after a
+ * comma, hs_intscan_take_ahead() hands a's values to its sink, and
+ * scanning goes on at a->end exactly as if it had read those bytes
+ * itself.  Otherwise the values are not used.
+ */
+struct hs_intahead {
+	size_t		 start;		/* just after the first comma */
+	size_t		 end;		/* just after the last value's comma */
+	size_t		 n;		/* values taken */
+	size_t		 cap;		/* room in values[] */
+	uint32_t	 values[];
+};
+
+/* Bytes of an hs_intahead with room for cap values. */
+size_t	hs_intahead_size(size_t cap);
+/*
+ * Fills a (its cap set) from buf[0..len).  Gives up early, as if nothing
+ * were found after a->end, once *cancel is set (it is polled).
+ */
+void	hs_intscan_ahead(struct hs_intahead *a, const unsigned char *buf,
+	    size_t len, const atomic_int *cancel);
+/* Whether s, in its array, has just read a comma. */
+int	hs_intscan_after_comma(const struct hs_intscan *s);
+/*
+ * Hands a's values to the sink, buf being the buffer a was made from and
+ * off the absolute offset of buf[0].  -1 if the sink failed (as
+ * hs_intscan_run() does it: s->err NULL, s->err_offset where the value
+ * began).
+ */
+int	hs_intscan_take_ahead(struct hs_intscan *s, const struct hs_intahead *a,
+	    const unsigned char *buf, uint64_t off);
 
 /*
  * For each string: want() says whether its text is needed; if so, sink()

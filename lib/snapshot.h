@@ -132,6 +132,8 @@ struct hs_snapshot {
 
 struct hs_snapshot_reader;
 
+struct hs_intahead;
+
 struct hs_snapshot_reader *hs_snapshot_reader_new(void);
 /*
  * Once the graph's columns are faulted in, reserve this many bytes a node
@@ -145,6 +147,13 @@ void		 hs_snapshot_reader_size_hint(struct hs_snapshot_reader *,
 /* Parses the next chunk.  Returns 0, or -1 (see the error). */
 int		 hs_snapshot_reader_feed(struct hs_snapshot_reader *,
 		    const unsigned char *buf, size_t len);
+/*
+ * The same, with integers read ahead from this chunk by hs_intscan_ahead()
+ * (NULL: none), used if the chunk turns out to be inside an integer array.
+ */
+int		 hs_snapshot_reader_feed_ahead(struct hs_snapshot_reader *,
+		    const unsigned char *buf, size_t len,
+		    const struct hs_intahead *ahead);
 /* Ends the input and checks the whole.  Returns 0 or -1. */
 int		 hs_snapshot_reader_finish(struct hs_snapshot_reader *);
 /* "byte N: ..." */

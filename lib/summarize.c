@@ -7,6 +7,7 @@
 #include "analyze.h"
 #include "input.h"
 #include "regex.h"
+#include "scan.h"
 #include "snapshot.h"
 #include "summarize.h"
 
@@ -49,6 +50,25 @@ phase(void *ctx, const char *name)
 		p->o->progress(p->o->ctx, name, p->bytes, p->total);
 }
 
+/*
+ * The integers of a chunk, read on the reader thread while it waits for
+ * the parser (see hs_intscan_ahead()): most of a snapshot's text is the
+ * "nodes" and "edges" arrays, and their numbers are then parsed on both
+ * cores.
+ */
+#define AHEAD_VALUES	((size_t)1 << 20)
+
+static void
+read_ahead(void *ctx, const unsigned char *buf, size_t len, void *result,
+    const atomic_int *taken)
+{
+	struct hs_intahead *a = result;
+
+	(void)ctx;
+	a->cap = AHEAD_VALUES;
+	hs_intscan_ahead(a, buf, len, taken);
+}
+
 static struct hs_snapshot *
 read_snapshot(const char *path, struct hs_summarize_options *o,
     struct phase_ctx *pc, char *err, size_t errlen)
@@ -57,6 +77,7 @@ read_snapshot(const char *path, struct hs_summarize_options *o,
 	struct hs_snapshot *s = NULL;
 	struct hs_input *in;
 	const unsigned char *buf;
+	const void *ahead;
 	size_t len;
 	int ret;
 
@@ -73,9 +94,12 @@ read_snapshot(const char *path, struct hs_summarize_options *o,
 	if (pc->total > 0 && !hs_input_compressed(in))
 		hs_snapshot_reader_size_hint(r, (uint64_t)pc->total);
 	hs_snapshot_reader_reserve(r, ANALYSIS_BYTES_PER_NODE);
+	/* No room for the integers read ahead: read without. */
+	(void)hs_input_set_work(in, read_ahead, NULL,
+	    hs_intahead_size(AHEAD_VALUES));
 	phase(pc, "parsing");
-	while ((ret = hs_input_next(in, &buf, &len)) == 1) {
-		if (hs_snapshot_reader_feed(r, buf, len) == -1)
+	while ((ret = hs_input_next_worked(in, &buf, &len, &ahead)) == 1) {
+		if (hs_snapshot_reader_feed_ahead(r, buf, len, ahead) == -1)
 			break;
 		pc->bytes = hs_input_raw_bytes(in);
 		if (o->progress)

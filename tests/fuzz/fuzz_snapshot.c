@@ -5,13 +5,17 @@
  *
  * The input is fed in up to three chunks, cut at positions taken from its
  * first bytes, so that the reader's resumption at chunk boundaries is
- * exercised too.  Built and run by "make fuzz".
+ * exercised too; chunks are read ahead (hs_intscan_ahead(), as
+ * hs-summarize's reader thread does) as the first byte's bits say.  Built
+ * and run by "make fuzz".
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "analyze.h"
+#include "scan.h"
 #include "snapshot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -35,9 +39,14 @@ analyze(struct hs_snapshot *snap)
 	hs_analysis_free(a);
 }
 
+#define AHEAD_CAP	4096
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const atomic_int go_on;
+	static struct hs_intahead *ahead;
+
 	struct hs_snapshot_reader *r;
 	struct hs_snapshot *snap;
 	size_t cut[4], i;
@@ -49,13 +58,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cut[2] = size ? cut[1] + (size_t)data[size - 1] * (size - cut[1]) / 256 : 0;
 	cut[3] = size;
 
+	if (ahead == NULL &&
+	    (ahead = malloc(hs_intahead_size(AHEAD_CAP))) == NULL)
+		return 0;
 	if ((r = hs_snapshot_reader_new()) == NULL)
 		return 0;
-	for (i = 0; i < 3 && ok; i++)
-		if (cut[i + 1] > cut[i] &&
-		    hs_snapshot_reader_feed(r, data + cut[i],
-		    cut[i + 1] - cut[i]) == -1)
+	for (i = 0; i < 3 && ok; i++) {
+		const struct hs_intahead *a = NULL;
+
+		if (cut[i + 1] == cut[i])
+			continue;
+		if (data[0] & (1u << i)) {
+			/* Room for 3 values, or plenty, by another bit. */
+			ahead->cap = data[0] & 0x80 ? 3 : AHEAD_CAP;
+			hs_intscan_ahead(ahead, data + cut[i],
+			    cut[i + 1] - cut[i], &go_on);
+			a = ahead;
+		}
+		if (hs_snapshot_reader_feed_ahead(r, data + cut[i],
+		    cut[i + 1] - cut[i], a) == -1)
 			ok = 0;
+	}
 	if (ok && hs_snapshot_reader_finish(r) == 0 &&
 	    (snap = hs_snapshot_reader_take(r)) != NULL) {
 		analyze(snap);

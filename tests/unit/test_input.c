@@ -1,11 +1,13 @@
 /*
  * test_input: the file/stdin reader with its read-ahead thread.  Plain and
- * zstd input give the same bytes at any chunk cap; gzip, directories and
- * missing files are refused with useful text; damaged zstd is an error.
+ * zstd input give the same bytes at any chunk cap, with work done ahead
+ * or not; gzip, directories and missing files are refused with useful
+ * text; damaged zstd is an error.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #include "testutil.h"
@@ -356,6 +358,93 @@ test_close_early(void **state)
 	hs_input_set_max_chunk(0);
 }
 
+/* A work: the chunk's length and the sum of its bytes, slowly. */
+struct sum {
+	size_t		 len;
+	uint64_t	 sum;
+	int		 whole;		/* not cut short */
+};
+
+static void
+sum_work(void *ctx, const unsigned char *buf, size_t len, void *result,
+    const atomic_int *taken)
+{
+	struct sum *r = result;
+	size_t i;
+
+	(void)ctx;
+	r->len = len;
+	r->sum = 0;
+	r->whole = 1;
+	for (i = 0; i < len; i++) {
+		r->sum += buf[i];
+		if (i % 512 == 0 && atomic_load(taken)) {
+			r->whole = 0;
+			return;
+		}
+	}
+	usleep(200);
+}
+
+/*
+ * Work ahead: a chunk comes with its result only when the work ran on it
+ * to the end, and the result is that chunk's; the bytes do not change.
+ * A slow consumer leaves the reader time to work; closing mid-work ends
+ * it.
+ */
+static void
+test_work_ahead(void **state)
+{
+	const char *path = test_data_path(
+	    "snapshots/mixed-node18.heapsnapshot.zst");
+	char err[256];
+	struct got g;
+	struct hs_input *in;
+	const unsigned char *b;
+	const void *res;
+	size_t l, n = 0, worked = 0, total = 0, i;
+	uint64_t sum;
+
+	(void)state;
+	hs_input_set_max_chunk(65537);
+	read_all(path, &g);
+	assert_int_equal(g.ret, 0);
+	in = hs_input_open(path, err, sizeof(err));
+	assert_non_null(in);
+	assert_int_equal(hs_input_set_work(in, sum_work, NULL,
+	    sizeof(struct sum)), 0);
+	while (hs_input_next_worked(in, &b, &l, &res) == 1) {
+		assert_true(total + l <= g.len);
+		assert_memory_equal(b, g.data + total, l);
+		if (res != NULL) {
+			const struct sum *r = res;
+
+			for (sum = 0, i = 0; i < l; i++)
+				sum += b[i];
+			assert_true(r->whole);
+			assert_int_equal(r->len, l);
+			assert_int_equal(r->sum, sum);
+			worked++;
+		}
+		total += l;
+		n++;
+		usleep(2000);	/* a slow consumer */
+	}
+	assert_int_equal(total, g.len);
+	assert_true(n > 4);
+	assert_true(worked > 0);
+	hs_input_close(in);
+	/* Closed while the reader works. */
+	in = hs_input_open(path, err, sizeof(err));
+	assert_non_null(in);
+	assert_int_equal(hs_input_set_work(in, sum_work, NULL,
+	    sizeof(struct sum)), 0);
+	assert_int_equal(hs_input_next_worked(in, &b, &l, &res), 1);
+	hs_input_close(in);
+	hs_input_set_max_chunk(0);
+	free(g.data);
+}
+
 int
 main(void)
 {
@@ -368,6 +457,7 @@ main(void)
 		cmocka_unit_test(test_damaged_zstd),
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_close_early),
+		cmocka_unit_test(test_work_ahead),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

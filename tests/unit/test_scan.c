@@ -17,6 +17,13 @@ static const size_t chunks[] = { 1, 2, 3, 7, 4093, (size_t)-1 };
 
 /* ---- integer scanner harness ---- */
 
+/*
+ * When set, each chunk is also read ahead (hs_intscan_ahead(), with room
+ * for this many values), and the scanner takes those values where it can,
+ * as the snapshot reader does.
+ */
+static size_t ahead_cap;
+
 struct ints {
 	uint32_t	*v;
 	size_t		 n, cap;
@@ -55,6 +62,42 @@ struct iresult {
 	uint64_t	 count;
 };
 
+/* hs_intscan_run() on buf, with the values read ahead from it taken. */
+static int
+run_ahead(struct hs_intscan *s, const unsigned char *buf, size_t n,
+    uint64_t off, size_t *used)
+{
+	static const atomic_int go_on;
+	struct hs_intahead *a = malloc(hs_intahead_size(ahead_cap));
+	size_t pos = 0, u;
+	int ret;
+
+	assert_non_null(a);
+	a->cap = ahead_cap;
+	hs_intscan_ahead(a, buf, n, &go_on);
+	assert_true(a->start <= a->end && a->end <= n && a->n <= ahead_cap);
+	if (a->n > 0) {
+		ret = hs_intscan_run(s, buf, a->start, off, &u);
+		if (ret != 0) {
+			free(a);
+			*used = u;
+			return ret;
+		}
+		pos = a->start;
+		if (hs_intscan_after_comma(s)) {
+			if (hs_intscan_take_ahead(s, a, buf, off) == -1) {
+				free(a);
+				return -1;
+			}
+			pos = a->end;
+		}
+	}
+	free(a);
+	ret = hs_intscan_run(s, buf + pos, n - pos, off + pos, &u);
+	*used = pos + u;
+	return ret;
+}
+
 /*
  * Scans text[1..len) (text[0] is the '['), chunk bytes at a time, each
  * chunk copied into a buffer of its exact size: a read past a chunk's
@@ -77,7 +120,8 @@ run_ints(const char *text, size_t len, size_t chunk, struct ints *out,
 		buf = malloc(n);
 		assert_non_null(buf);
 		memcpy(buf, text + pos, n);
-		ret = hs_intscan_run(s, buf, n, pos, &used);
+		ret = ahead_cap ? run_ahead(s, buf, n, pos, &used) :
+		    hs_intscan_run(s, buf, n, pos, &used);
 		free(buf);
 		if (ret == -1)
 			break;
@@ -112,23 +156,39 @@ ints_all_chunks(const char *text, size_t len, size_t reject_at,
 {
 	size_t k;
 
+	static const size_t caps[] = { 0, 1, 3, (size_t)1 << 20 };
+	const size_t ncaps = sizeof(caps) / sizeof(caps[0]);
+
 	memset(out, 0, sizeof(*out));
 	out->reject_at = reject_at;
+	ahead_cap = 0;
 	run_ints(text, len, (size_t)-1, out, res);
-	for (k = 0; k < NCHUNKS; k++) {
+	for (k = 0; k < ncaps * NCHUNKS; k++) {
+		size_t cap = caps[k / NCHUNKS], chunk = chunks[k % NCHUNKS];
 		struct ints c = { 0 };
 		struct iresult r;
 
 		c.reject_at = reject_at;
-		run_ints(text, len, chunks[k], &c, &r);
+		ahead_cap = cap;
+		run_ints(text, len, chunk, &c, &r);
+		ahead_cap = 0;
+		/*
+		 * Values read ahead reach the sink in other batches: before
+		 * an error, the sink may have seen more or fewer.
+		 */
+		int batched = cap != 0 && r.ret == -1;
+
 		if (r.ret != res->ret || r.err_offset != res->err_offset ||
-		    r.end != res->end || r.count != res->count ||
-		    (r.err == NULL) != (res->err == NULL) ||
-		    (r.err && strcmp(r.err, res->err) != 0) || c.n != out->n ||
-		    (c.n && memcmp(c.v, out->v, c.n * sizeof(*c.v)) != 0))
-			fail_msg("chunk size %zu disagrees with whole input "
-			    "(ret %d/%d, offset %llu/%llu, values %zu/%zu)",
-			    chunks[k], r.ret, res->ret,
+		    r.end != res->end || (r.count != res->count &&
+		    !batched) || (r.err == NULL) != (res->err == NULL) ||
+		    (r.err && strcmp(r.err, res->err) != 0) ||
+		    (c.n != out->n && !batched) || (c.n && out->n &&
+		    memcmp(c.v, out->v, (c.n < out->n ? c.n : out->n) *
+		    sizeof(*c.v)) != 0))
+			fail_msg("chunk size %zu, read ahead %zu, disagrees "
+			    "with whole input (ret %d/%d, offset %llu/%llu, "
+			    "values %zu/%zu)", chunk, cap, r.ret,
+			    res->ret,
 			    (unsigned long long)r.err_offset,
 			    (unsigned long long)res->err_offset, c.n, out->n);
 		ints_free(&c);
@@ -452,6 +512,76 @@ test_int_sink_failure(void **state)
 	ints_free(&c);
 	free(want);
 	free(text);
+}
+
+/* Reads text ahead with room for cap values; checks what it took. */
+static void
+expect_ahead(const char *text, size_t cap, size_t start, size_t end,
+    const uint32_t *want, size_t nwant)
+{
+	static const atomic_int go_on;
+	size_t len = strlen(text);
+	struct hs_intahead *a = malloc(hs_intahead_size(cap));
+	unsigned char *buf = malloc(len + 1);
+
+	assert_true(a != NULL && buf != NULL);
+	memcpy(buf, text, len);	/* exactly len bytes readable */
+	a->cap = cap;
+	hs_intscan_ahead(a, buf, len, &go_on);
+	if (a->start != start || a->end != end || a->n != nwant)
+		fail_msg("\"%s\": start %zu end %zu n %zu, wanted %zu %zu %zu",
+		    text, a->start, a->end, a->n, start, end, nwant);
+	if (nwant)
+		assert_memory_equal(a->values, want, nwant * sizeof(*want));
+	free(buf);
+	free(a);
+}
+
+static void
+test_int_ahead(void **state)
+{
+	static const uint32_t a[] = { 2, 3 }, b[] = { 7, 8, 9 },
+	    c[] = { 0, 5 }, d[] = { 4294967295u }, e[] = { 1, 22, 333, 4444,
+	    55555, 666666, 7777777, 88888888, 999999999, 1000000000 };
+	static const atomic_int stop = 1;
+	struct hs_intahead *h;
+	unsigned char *buf;
+	size_t i, n = 10000;
+
+	(void)state;
+	/* From just after the first comma; whole values with their comma. */
+	expect_ahead("1,2,3,4]", 16, 2, 6, a, 2);
+	expect_ahead("5, 7 ,\n8\t,\r\n9,", 16, 2, 14, b, 3);
+	expect_ahead("1\n,0,5,", 16, 3, 7, c, 2);
+	expect_ahead("x,1,22,333,4444,55555,666666,7777777\n,88888888,"
+	    "999999999,1000000000\n,", 16, 2, 69, e, 10);
+	/* It stops before what the scanner must judge, and never fails. */
+	expect_ahead("1,01,5,", 16, 2, 2, NULL, 0);
+	expect_ahead("1,4294967295,4294967296,", 16, 2, 13, d, 1);
+	expect_ahead("1,4294967295,1.5,", 16, 2, 13, d, 1);
+	expect_ahead("1,2,-3,", 16, 2, 4, a, 1);
+	expect_ahead("1,2,3e1,", 16, 2, 4, a, 1);
+	expect_ahead("1,2,\"3\",", 16, 2, 4, a, 1);
+	expect_ahead("1,2,3", 16, 2, 4, a, 1);
+	expect_ahead("1,2 ", 16, 2, 2, NULL, 0);
+	expect_ahead("1,2,,3,", 16, 2, 4, a, 1);
+	expect_ahead("no comma at all", 16, 15, 15, NULL, 0);
+	expect_ahead("", 16, 0, 0, NULL, 0);
+	/* Up to its room. */
+	expect_ahead("1,2,3,4,", 1, 2, 4, a, 1);
+	expect_ahead("1,2,3,4,", 0, 2, 2, NULL, 0);
+	/* Once told to stop, it stops soon. */
+	buf = malloc(2 * n);
+	h = malloc(hs_intahead_size(n));
+	assert_true(buf != NULL && h != NULL);
+	for (i = 0; i < n; i++)
+		memcpy(buf + 2 * i, "1,", 2);
+	h->cap = n;
+	hs_intscan_ahead(h, buf, 2 * n, &stop);
+	assert_true(h->n > 0 && h->n < n);
+	assert_int_equal(h->end, 2 + 2 * h->n);
+	free(h);
+	free(buf);
 }
 
 /* ---- string scanner harness ---- */
@@ -1050,6 +1180,7 @@ main(void)
 		cmocka_unit_test(test_int_incomplete),
 		cmocka_unit_test(test_int_chunking),
 		cmocka_unit_test(test_int_sink_failure),
+		cmocka_unit_test(test_int_ahead),
 		cmocka_unit_test(test_str_basic),
 		cmocka_unit_test(test_str_escapes),
 		cmocka_unit_test(test_str_raw_utf8),

@@ -17,6 +17,7 @@
 
 #include "testutil.h"
 
+#include "scan.h"
 #include "snapshot.h"
 
 /* ---- reading ---- */
@@ -42,25 +43,43 @@ fixed_chunks(size_t pos, size_t len, size_t arg)
 	return arg;
 }
 
+/*
+ * When set, each chunk is first read ahead (hs_intscan_ahead(), with room
+ * for this many values), as hs-summarize's reader thread does.
+ */
+static size_t ahead_cap;
+
 static void
 read_buf(const unsigned char *buf, size_t len, chunker ch, size_t arg,
     uint64_t size_hint, struct read_result *res)
 {
+	static const atomic_int go_on;
 	struct hs_snapshot_reader *r = hs_snapshot_reader_new();
+	struct hs_intahead *a = NULL;
 	size_t pos = 0, n;
 	int ret = 0;
 
 	assert_non_null(r);
+	if (ahead_cap) {
+		a = malloc(hs_intahead_size(ahead_cap));
+		assert_non_null(a);
+	}
 	if (size_hint)
 		hs_snapshot_reader_size_hint(r, size_hint);
 	while (pos < len) {
 		n = ch(pos, len, arg);
 		if (n > len - pos)
 			n = len - pos;
-		if ((ret = hs_snapshot_reader_feed(r, buf + pos, n)) == -1)
+		if (a != NULL) {
+			a->cap = ahead_cap;
+			hs_intscan_ahead(a, buf + pos, n, &go_on);
+		}
+		if ((ret = hs_snapshot_reader_feed_ahead(r, buf + pos, n,
+		    a)) == -1)
 			break;
 		pos += n;
 	}
+	free(a);
 	if (ret == 0)
 		ret = hs_snapshot_reader_finish(r);
 	res->ret = ret;
@@ -213,6 +232,7 @@ static void
 check_real(const char *name, int bytewise_all)
 {
 	static const size_t sizes[] = { 7, 65537, 1 << 20 };
+	static const size_t caps[] = { 1 << 20, 1000 };
 	size_t len, k;
 	unsigned char *buf = test_load_snapshot(name, &len);
 	struct hs_snapshot *whole, *s;
@@ -228,6 +248,14 @@ check_real(const char *name, int bytewise_all)
 	    read_ok(buf, len, ends_bytewise, 0);
 	assert_same_snapshot(whole, s);
 	hs_snapshot_free(s);
+	/* With integers read ahead, in full or cut short. */
+	for (k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
+		ahead_cap = caps[k];
+		s = read_ok(buf, len, fixed_chunks, k == 0 ? 4099 : 65537);
+		ahead_cap = 0;
+		assert_same_snapshot(whole, s);
+		hs_snapshot_free(s);
+	}
 	hs_snapshot_free(whole);
 	free(buf);
 }
@@ -400,24 +428,32 @@ static void
 expect_bad_len(const char *doc, size_t len, const char *want)
 {
 	static const size_t sizes[] = { (size_t)-1, 1, 2, 7, 64 };
+	const size_t nsizes = sizeof(sizes) / sizeof(sizes[0]);
 	struct read_result res, first;
 	size_t k;
 
-	for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
-		read_buf((const unsigned char *)doc, len, fixed_chunks,
-		    sizes[k], 0, &res);
+	/* Then again in chunks of 7 and 64, with integers read ahead. */
+	for (k = 0; k < nsizes + 4; k++) {
+		size_t chunk = k < nsizes ? sizes[k] : k < nsizes + 2 ? 7 : 64;
+
+		size_t cap = k < nsizes ? 0 : k % 2 ? 1 << 16 : 2;
+
+		ahead_cap = cap;
+		read_buf((const unsigned char *)doc, len, fixed_chunks, chunk,
+		    0, &res);
+		ahead_cap = 0;
 		if (res.ret != -1)
-			fail_msg("chunk %zu: accepted a bad snapshot (wanted "
-			    "\"%s\")", sizes[k], want);
+			fail_msg("chunk %zu, read ahead %zu: accepted a bad "
+			    "snapshot (wanted \"%s\")", chunk, cap, want);
 		assert_null(res.snap);
 		if (!test_is_byte_error(res.err))
-			fail_msg("chunk %zu: \"%s\" does not start with "
-			    "\"byte N: \"", sizes[k], res.err);
+			fail_msg("chunk %zu, read ahead %zu: \"%s\" does not "
+			    "start with \"byte N: \"", chunk, cap, res.err);
 		if (k == 0)
 			first = res;
 		else if (strcmp(res.err, first.err) != 0)
-			fail_msg("chunk %zu: \"%s\", whole: \"%s\"", sizes[k],
-			    res.err, first.err);
+			fail_msg("chunk %zu, read ahead %zu: \"%s\", whole: "
+			    "\"%s\"", chunk, cap, res.err, first.err);
 	}
 	if (strchr(want, ':') != NULL) {
 		/* A whole message, offset included. */
@@ -538,6 +574,12 @@ test_bad_graph(void **state)
 	    "multiple of 5 under 10)");
 	expect_bad(META "}," NODES ",\"edges\":[2,2,3]," STRINGS "}",
 	    "expected an edge target that is a node's index");
+	/* Far enough into the array for a chunk's values read ahead. */
+	expect_bad(META "}," NODES ",\"edges\":[2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,"
+	    "2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,"
+	    "2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,2,2,5,"
+	    "2,2,11,2,2,5]," STRINGS "}", "expected an edge target that is a "
+	    "node's index");
 	/* node_count disagrees with the nodes. */
 	expect_bad(META ",\"node_count\":3}," NODES "," EDGES "," STRINGS "}",
 	    "\"nodes\" holds 2 nodes but snapshot.node_count says 3");
