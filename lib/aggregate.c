@@ -5,6 +5,7 @@
  * class, closures by source location, allocation sites, and the object
  * ids of each class.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -226,40 +227,42 @@ static int
 class_members(struct hs_analysis *a, uint32_t **storage)
 {
 	const struct hs_snapshot *s = a->snap;
-	uint64_t total = 0, *fill, j;
+	uint64_t *fill, j, n;
 	uint32_t v, *members;
 	size_t c;
 
-	for (c = 0; c < a->class_count; c++)
-		total += a->classes[c].count;
+	/* Counted here: class_rows() counts on the other thread. */
 	if ((fill = hs_calloc(a->class_count + 1, sizeof(uint64_t))) == NULL)
 		return -1;
-	if ((*storage = hs_alloc_array(total ? total : 1,
-	    sizeof(uint32_t))) == NULL) {
+	for (v = 0; v < s->node_count; v++)
+		if (a->self[v] != 0)
+			fill[a->node_class[v] + 1]++;
+	for (c = 1; c <= a->class_count; c++)
+		fill[c] += fill[c - 1];
+	if ((*storage = hs_alloc_array(fill[a->class_count] ?
+	    fill[a->class_count] : 1, sizeof(uint32_t))) == NULL) {
 		hs_free(fill);
 		return -1;
 	}
 	members = *storage;
-	for (c = 1; c <= a->class_count; c++)
-		fill[c] = fill[c - 1] + a->classes[c - 1].count;
 	for (c = 0; c < a->class_count; c++)
 		a->classes[c].members = members + fill[c];
 	for (v = 0; v < s->node_count; v++)
 		if (a->self[v] != 0)
 			members[fill[a->node_class[v]]++] = v;
-	hs_free(fill);
 	member_ids = s->node_id;
 	for (c = 0; c < a->class_count; c++) {
-		struct hs_class *k = &a->classes[c];
+		uint32_t *m = a->classes[c].members;
 
-		for (j = 1; j < k->count; j++)
-			if (s->node_id[k->members[j - 1]] >
-			    s->node_id[k->members[j]])
+		/* fill[c] is now where class c + 1 begins. */
+		n = (uint64_t)(members + fill[c] - m);
+		for (j = 1; j < n; j++)
+			if (s->node_id[m[j - 1]] > s->node_id[m[j]])
 				break;
-		if (j < k->count)
-			qsort(k->members, k->count, sizeof(uint32_t),
-			    cmp_member);
+		if (j < n)
+			qsort(m, n, sizeof(uint32_t), cmp_member);
 	}
+	hs_free(fill);
 	return 0;
 }
 
@@ -657,16 +660,47 @@ oom:
 
 /*
  * The aggregation runs on the analysis's two threads (see
- * hs_analyze_graph()): on the main one the class rows, the retainers, the
- * statistics and the class members; on the side one, once it is done
- * with the distances, the class retained sizes.  Then the rest, on the
- * main thread.
+ * hs_analyze_graph()): on the main one the class rows and the retainers;
+ * on the side one, once it is done with the distances, the class retained
+ * sizes; then the statistics and the class members, on whichever is free
+ * first.  They write different members of the classes.  Then the rest, on
+ * the main thread.
  */
 struct hs_aggregation {
 	struct hs_analysis	*a;
 	struct groups		 gr;
 	uint32_t		*largest;	/* per class */
+	atomic_uint		 next_step;	/* of shared_steps[] */
 };
+
+/*
+ * Steps that need only the dominator tree, taken by whichever thread is
+ * free first: how long each thread's own part takes varies from run to
+ * run.  Each returns -1 when memory runs out, and leaves the message to
+ * its caller.
+ */
+static int
+members_step(struct hs_analysis *a)
+{
+	return class_members(a, &a->member_storage);
+}
+
+static int (*const shared_steps[])(struct hs_analysis *) = {
+	statistics, members_step
+};
+
+#define NSHARED	(sizeof(shared_steps) / sizeof(shared_steps[0]))
+
+static int
+run_shared(struct hs_aggregation *ag)
+{
+	unsigned k;
+
+	while ((k = atomic_fetch_add(&ag->next_step, 1)) < NSHARED)
+		if (shared_steps[k](ag->a) == -1)
+			return -1;
+	return 0;
+}
 
 struct hs_aggregation *
 hs_aggregation_new(struct hs_analysis *a)
@@ -676,6 +710,7 @@ hs_aggregation_new(struct hs_analysis *a)
 	if ((ag = hs_calloc(1, sizeof(*ag))) == NULL)
 		return NULL;
 	ag->a = a;
+	atomic_init(&ag->next_step, 0);
 	hs_hmap_init(&ag->gr.map);
 	return ag;
 }
@@ -700,16 +735,17 @@ hs_aggregate_main(struct hs_aggregation *ag, hs_progress_fn progress,
 		progress(ctx, "retainers");
 	if (retainers_collect(a, &ag->gr) == -1)
 		return -1;
-	if (statistics(a) == -1 ||
-	    class_members(a, &a->member_storage) == -1)
+	if (run_shared(ag) == -1)
 		return hs_analysis_nomem(a);
 	return 0;
 }
 
 int
-hs_aggregate_side(struct hs_analysis *a)
+hs_aggregate_side(struct hs_aggregation *ag)
 {
-	return class_retained(a);
+	if (class_retained(ag->a) == -1 || run_shared(ag) == -1)
+		return -1;
+	return 0;
 }
 
 int

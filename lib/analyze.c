@@ -1015,7 +1015,8 @@ raw_sizes(struct hs_analysis *a)
  * The work is shared by two threads.  The side one takes what needs
  * nothing from the dominator tree: shallow sizes, class names and raw
  * sizes, then the distances; then, once the tree is done, the class
- * retained sizes.  It waits on the dominator step twice for memory's sake:
+ * retained sizes, and a share of the rest of the aggregation (see
+ * aggregate.c).  It waits on the dominator step twice for memory's sake:
  * the raw sizes' column goes once the search is done with it (searched),
  * and the distances take their arrays once the dominator step is past its
  * peak (lt_done).  The main thread marks page-owned nodes and essential
@@ -1024,6 +1025,7 @@ raw_sizes(struct hs_analysis *a)
  */
 struct side {
 	struct hs_analysis	*a;
+	struct hs_aggregation	*ag;
 	struct weakmap_names	*w;
 	struct hs_gate		 searched, classes_done, lt_done, dom_done;
 	/*
@@ -1071,7 +1073,7 @@ side_rest(struct side *sd)
 	hs_gate_wait(&sd->dom_done);
 	if (!sd->dom_ok)
 		return -1;
-	if (hs_aggregate_side(sd->a) == -1)
+	if (hs_aggregate_side(sd->ag) == -1)
 		return hs_analysis_nomem(sd->a);
 	return 0;
 }
@@ -1117,6 +1119,11 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	hs_gate_init(&sd.dom_done);
 	if (progress)
 		progress(ctx, "dominators");
+	if ((ag = hs_aggregation_new(a)) == NULL) {
+		hs_analysis_nomem(a);
+		goto out;
+	}
+	sd.ag = ag;
 	if (dom_state(a) == -1)
 		goto out;
 	sd.threaded = pthread_create(&sd.thread, NULL, side_thread, &sd) == 0;
@@ -1136,15 +1143,11 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		goto out;	/* the side set the message */
 	sd.dom_ok = 1;
 	hs_gate_open(&sd.dom_done);
-	if ((ag = hs_aggregation_new(a)) == NULL) {
-		hs_analysis_nomem(a);
-		goto out;
-	}
 	if (!sd.threaded) {
 		free_raw_sizes(a);
 		if (distances(a, &w) == -1)
 			goto out;
-		if (hs_aggregate_side(a) == -1) {
+		if (hs_aggregate_side(ag) == -1) {
 			hs_analysis_nomem(a);
 			goto out;
 		}
