@@ -375,10 +375,8 @@ hs_input_set_work(struct hs_input *in, hs_input_work_fn fn, void *ctx,
 			return -1;
 		}
 	pthread_mutex_lock(&in->lock);
-	for (i = 0; i < NBUF; i++) {
-		hs_free(in->buf[i].result);	/* NULL, or unused: no work */
+	for (i = 0; i < NBUF; i++)
 		in->buf[i].result = result[i];
-	}
 	in->work = fn;
 	in->work_ctx = ctx;
 	pthread_mutex_unlock(&in->lock);

@@ -36,8 +36,9 @@ int		 hs_input_next(struct hs_input *, const unsigned char **buf,
  * buffer's result (result_size bytes, allocated here), and stops early
  * once *taken is set (the consumer has reached the buffer).
  * hs_input_next_worked() then gives the chunk's finished result, or NULL
- * when fn has not run on it to the end (or was cut short).  Returns -1
- * when memory runs out.
+ * when fn has not run on it to the end (or was cut short).  Call it at
+ * most once, before the first chunk is taken.  Returns -1 when memory
+ * runs out (there is then no work ahead).
  */
 typedef void (*hs_input_work_fn)(void *ctx, const unsigned char *buf,
 		    size_t len, void *result, const atomic_int *taken);
