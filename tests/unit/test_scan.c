@@ -68,14 +68,16 @@ run_ahead(struct hs_intscan *s, const unsigned char *buf, size_t n,
     uint64_t off, size_t *used)
 {
 	static const atomic_int go_on;
-	struct hs_intahead *a = malloc(hs_intahead_size(ahead_cap));
+	/* n bytes hold at most n / 2 + 1 values: no bigger block. */
+	size_t cap = ahead_cap < n / 2 + 1 ? ahead_cap : n / 2 + 1;
+	struct hs_intahead *a = malloc(hs_intahead_size(cap));
 	size_t pos = 0, u;
 	int ret;
 
 	assert_non_null(a);
-	a->cap = ahead_cap;
+	a->cap = cap;
 	hs_intscan_ahead(a, buf, n, &go_on);
-	assert_true(a->start <= a->end && a->end <= n && a->n <= ahead_cap);
+	assert_true(a->start <= a->end && a->end <= n && a->n <= cap);
 	if (a->n > 0) {
 		ret = hs_intscan_run(s, buf, a->start, off, &u);
 		if (ret != 0) {
