@@ -248,6 +248,16 @@ check_real(const char *name, int bytewise_all)
 	    read_ok(buf, len, ends_bytewise, 0);
 	assert_same_snapshot(whole, s);
 	hs_snapshot_free(s);
+	/* With the file's size known, as hs-summarize reads a file. */
+	{
+		struct read_result res;
+
+		read_buf(buf, len, fixed_chunks, 65537, len, &res);
+		if (res.ret != 0)
+			fail_msg("with a size hint: %s", res.err);
+		assert_same_snapshot(whole, res.snap);
+		hs_snapshot_free(res.snap);
+	}
 	/* With integers read ahead, in full or cut short. */
 	for (k = 0; k < sizeof(caps) / sizeof(caps[0]); k++) {
 		ahead_cap = caps[k];
@@ -615,6 +625,48 @@ test_bad_graph(void **state)
 }
 
 /*
+ * Room for the locations is taken at once, one a node as V8 writes them;
+ * more than that still fit (the array grows), with the input's size known
+ * or not.
+ */
+static void
+test_more_locations_than_nodes(void **state)
+{
+	static const char doc[] = "{\"snapshot\":{\"meta\":{\"node_fields\":"
+	    "[\"type\",\"name\",\"id\",\"self_size\",\"edge_count\"],"
+	    "\"node_types\":[[\"hidden\",\"object\",\"synthetic\"],\"string\","
+	    "\"number\",\"number\",\"number\"],\"edge_fields\":[\"type\","
+	    "\"name_or_index\",\"to_node\"],\"edge_types\":[[\"context\","
+	    "\"element\",\"property\"],\"string_or_number\",\"node\"],"
+	    "\"location_fields\":[\"object_index\",\"script_id\",\"line\","
+	    "\"column\"]}}," NODES "," EDGES ",\"locations\":[0,1,2,3,5,1,2,3,"
+	    "0,1,2,4,5,1,1,1,5,9,8,7]," STRINGS "}";
+	static const uint32_t want[][4] = { { 0, 1, 2, 3 }, { 1, 1, 2, 3 },
+	    { 0, 1, 2, 4 }, { 1, 1, 1, 1 }, { 1, 9, 8, 7 } };
+	struct read_result res;
+	size_t k, i;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		read_buf((const unsigned char *)doc, sizeof(doc) - 1,
+		    fixed_chunks, k ? 7 : sizeof(doc), k ? 0 : sizeof(doc) - 1,
+		    &res);
+		if (res.ret != 0)
+			fail_msg("%s", res.err);
+		assert_int_equal(res.snap->location_count, 5);
+		for (i = 0; i < 5; i++) {
+			const struct hs_location *l = &res.snap->locations[i];
+
+			assert_int_equal(l->node, want[i][0]);
+			assert_int_equal(l->script_id, want[i][1]);
+			assert_int_equal(l->line, want[i][2]);
+			assert_int_equal(l->column, want[i][3]);
+		}
+		hs_snapshot_free(res.snap);
+	}
+}
+
+/*
  * V8 writes "strings" last, but JSON does not order keys: the reader takes
  * strings first too, and must build the same graph.
  */
@@ -870,6 +922,7 @@ main(void)
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_bad_graph),
 		cmocka_unit_test(test_strings_before_nodes),
+		cmocka_unit_test(test_more_locations_than_nodes),
 		cmocka_unit_test(test_errors_never_quote_input),
 		cmocka_unit_test(test_out_of_memory),
 		cmocka_unit_test(test_real_node22),
