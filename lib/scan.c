@@ -285,12 +285,6 @@ hs_intscan_ahead(struct hs_intahead *a, const unsigned char *buf, size_t len,
 	a->end = (size_t)(p - buf);
 }
 
-int
-hs_intscan_after_comma(const struct hs_intscan *s)
-{
-	return s->state == S_VALUE;
-}
-
 /* Where the i-th value of a begins, i < a->n. */
 static size_t
 ahead_offset(const struct hs_intahead *a, const unsigned char *buf, size_t i)
@@ -307,8 +301,9 @@ ahead_offset(const struct hs_intahead *a, const unsigned char *buf, size_t i)
 	}
 }
 
-int
-hs_intscan_take_ahead(struct hs_intscan *s, const struct hs_intahead *a,
+/* Hands a's values to the sink; buf is the buffer a was made from. */
+static int
+take_ahead(struct hs_intscan *s, const struct hs_intahead *a,
     const unsigned char *buf, uint64_t off)
 {
 	size_t i, k, bad;
@@ -327,6 +322,33 @@ hs_intscan_take_ahead(struct hs_intscan *s, const struct hs_intahead *a,
 		}
 	}
 	return 0;
+}
+
+int
+hs_intscan_run_ahead(struct hs_intscan *s, const unsigned char *chunk,
+    size_t pos, size_t len, uint64_t off, const struct hs_intahead *a,
+    size_t *used)
+{
+	size_t at = pos, u;
+	int ret;
+
+	if (a != NULL && a->n > 0 && pos <= a->start) {
+		ret = hs_intscan_run(s, chunk + pos, a->start - pos, off + pos,
+		    &u);
+		if (ret != 0) {
+			*used = u;
+			return ret;
+		}
+		at = a->start;
+		if (s->state == S_VALUE) {	/* just after a comma */
+			if (take_ahead(s, a, chunk, off) == -1)
+				return -1;
+			at = a->end;
+		}
+	}
+	ret = hs_intscan_run(s, chunk + at, len - at, off + at, &u);
+	*used = at - pos + u;
+	return ret;
 }
 
 /* String scanner states. */

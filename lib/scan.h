@@ -75,7 +75,7 @@ int	hs_intscan_run(struct hs_intscan *, const unsigned char *buf,
  * bytes of the buffer) and before its room runs out, and never fails.
  * Whether the guess was right is for the scanner to tell when it reaches
  * the buffer: if, fed up to a->start, it is inside its array just after a
- * comma, hs_intscan_take_ahead() hands a's values to its sink, and
+ * comma, hs_intscan_run_ahead() hands a's values to its sink, and
  * scanning goes on at a->end exactly as if it had read those bytes
  * itself.  Otherwise the values are not used.
  */
@@ -95,16 +95,15 @@ size_t	hs_intahead_size(size_t cap);
  */
 void	hs_intscan_ahead(struct hs_intahead *a, const unsigned char *buf,
 	    size_t len, const atomic_int *cancel);
-/* Whether s, in its array, has just read a comma. */
-int	hs_intscan_after_comma(const struct hs_intscan *s);
 /*
- * Hands a's values to the sink, buf being the buffer a was made from and
- * off the absolute offset of buf[0].  -1 if the sink failed (as
- * hs_intscan_run() does it: s->err NULL, s->err_offset where the value
- * began).
+ * hs_intscan_run() on chunk[pos..len), chunk[0] being at absolute offset
+ * off, with the values of a (read ahead from chunk[0..len), or NULL)
+ * taken where they fit; *used counts from pos.  A sink's refusal of one
+ * of a's values is reported as hs_intscan_run() reports it.
  */
-int	hs_intscan_take_ahead(struct hs_intscan *s, const struct hs_intahead *a,
-	    const unsigned char *buf, uint64_t off);
+int	hs_intscan_run_ahead(struct hs_intscan *s, const unsigned char *chunk,
+	    size_t pos, size_t len, uint64_t off, const struct hs_intahead *a,
+	    size_t *used);
 
 /*
  * For each string: want() says whether its text is needed; if so, sink()

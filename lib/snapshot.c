@@ -1466,29 +1466,11 @@ hs_snapshot_reader_feed_ahead(struct hs_snapshot_reader *r,
 					    r->ss.err_offset);
 				r->snap->string_count = r->ss.index;
 			} else {
-				size_t lim = len;
-
-				if (ahead != NULL && ahead->n > 0 &&
-				    pos <= ahead->start)
-					lim = ahead->start;
-				ret = hs_intscan_run(&r->is, buf + pos,
-				    lim - pos, off + pos, &used);
+				ret = hs_intscan_run_ahead(&r->is, buf, pos,
+				    len, off, ahead, &used);
 				if (ret == -1)
 					return scan_failed(r, r->is.err,
 					    r->is.err_offset);
-				if (ret == 0 && lim < len) {
-					/* At the start of what was read ahead. */
-					if (hs_intscan_after_comma(&r->is)) {
-						if (hs_intscan_take_ahead(
-						    &r->is, ahead, buf,
-						    off) == -1)
-							return scan_failed(r,
-							    NULL, r->is.
-							    err_offset);
-						used = ahead->end - pos;
-					}
-					ahead = NULL;
-				}
 			}
 			pos += used;
 			if (ret == 1) {

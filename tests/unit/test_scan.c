@@ -71,32 +71,14 @@ run_ahead(struct hs_intscan *s, const unsigned char *buf, size_t n,
 	/* n bytes hold at most n / 2 + 1 values: no bigger block. */
 	size_t cap = ahead_cap < n / 2 + 1 ? ahead_cap : n / 2 + 1;
 	struct hs_intahead *a = malloc(hs_intahead_size(cap));
-	size_t pos = 0, u;
 	int ret;
 
 	assert_non_null(a);
 	a->cap = cap;
 	hs_intscan_ahead(a, buf, n, &go_on);
 	assert_true(a->start <= a->end && a->end <= n && a->n <= cap);
-	if (a->n > 0) {
-		ret = hs_intscan_run(s, buf, a->start, off, &u);
-		if (ret != 0) {
-			free(a);
-			*used = u;
-			return ret;
-		}
-		pos = a->start;
-		if (hs_intscan_after_comma(s)) {
-			if (hs_intscan_take_ahead(s, a, buf, off) == -1) {
-				free(a);
-				return -1;
-			}
-			pos = a->end;
-		}
-	}
+	ret = hs_intscan_run_ahead(s, buf, 0, n, off, a, used);
 	free(a);
-	ret = hs_intscan_run(s, buf + pos, n - pos, off + pos, &u);
-	*used = pos + u;
 	return ret;
 }
 
