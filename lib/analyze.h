@@ -39,6 +39,8 @@ struct hs_analysis_options {
 	size_t		 path_classes;	/* classes given a retainer path */
 	size_t		 closure_sites;	/* closure rows kept */
 	size_t		 allocation_sites;
+	size_t		 shape_cache;	/* bytes of property lists kept
+					   by the shape names (0: 64 MiB) */
 };
 
 struct hs_class {

@@ -31,6 +31,13 @@ struct name_slot {
 	uint64_t	key;
 	uint32_t	name;
 };
+
+/* And the class of a name at a source location (instances of a class). */
+#define LOCATION_CACHE			16384
+struct location_slot {
+	uint32_t	name, script_id, line, column;
+	uint32_t	class_plus_1;	/* 0: empty */
+};
 #define MIN_OBJECT_COUNT_PER_INTERFACE	2
 #define MIN_OBJECT_PROPORTION		1000
 
@@ -259,7 +266,23 @@ struct shapes {
 	uint32_t	*match_count;
 	uint32_t	*match_index;
 	size_t		 trie_count, trie_cap;
+	/*
+	 * Plain objects of one V8 map have the same property names in the
+	 * same order, and a name and a class follow from those names alone:
+	 * each list is worked out once.  Lists of up to SEQ_MAX_PROPS names
+	 * are kept, seq_budget bytes of them at most (opts.shape_cache).
+	 */
+	struct hs_hmap	 seqs;		/* property names (string ids) -> id */
+	uint32_t	*seq_cand;	/* per list: candidate, or NO_CAND */
+	uint32_t	*seq_name;	/* per list: class name, or NO_NAME */
+	size_t		 seq_cap, seq_budget;
 };
+
+#define SEQ_MAX_PROPS	64
+#define SEQ_BUDGET	((size_t)64 << 20)
+#define NO_SEQ		UINT32_MAX
+#define NO_CAND		UINT32_MAX
+#define NO_NAME		UINT32_MAX
 
 static int
 is_plain_object(const struct hs_snapshot *s, uint32_t v)
@@ -441,6 +464,53 @@ better(const struct shapes *sh, uint32_t t, uint32_t best_count,
 	return sh->match_index[t] < best_index;
 }
 
+/*
+ * The id of v's list of property names (every property edge, in order),
+ * added when new and within the budget; NO_SEQ for a list too long to
+ * keep, or when the budget is spent.  -1 when memory runs out.
+ */
+static int
+seq_of(struct shapes *sh, const struct hs_snapshot *s, uint32_t v,
+    uint32_t **keyp, size_t *capp, uint32_t *seq)
+{
+	uint32_t e, k = 0, id;
+	int added;
+
+	*seq = NO_SEQ;
+	for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
+		if (HS_EDGE_KIND(s, e) != HS_EK_PROPERTY)
+			continue;
+		if (k == SEQ_MAX_PROPS)
+			return 0;
+		if (hs_grow(keyp, capp, (size_t)k + 1, sizeof(uint32_t)) == -1)
+			return -1;
+		(*keyp)[k++] = s->edge_name[e];
+	}
+	if (sh->seqs.keys_len >= sh->seq_budget) {
+		*seq = hs_hmap_find(&sh->seqs, *keyp, k * sizeof(uint32_t));
+		return 0;
+	}
+	id = hs_hmap_intern(&sh->seqs, *keyp, k * sizeof(uint32_t), &added);
+	if (id == UINT32_MAX)
+		return -1;
+	if (added) {
+		size_t cap = sh->seq_cap;
+
+		if (hs_grow(&sh->seq_cand, &cap, (size_t)id + 1,
+		    sizeof(uint32_t)) == -1)
+			return -1;
+		cap = sh->seq_cap;
+		if (hs_grow(&sh->seq_name, &cap, (size_t)id + 1,
+		    sizeof(uint32_t)) == -1)
+			return -1;
+		sh->seq_cap = cap;
+		sh->seq_cand[id] = NO_CAND;
+		sh->seq_name[id] = NO_NAME;
+	}
+	*seq = id;
+	return added;
+}
+
 static int
 shape_classes(struct hs_analysis *a, uint32_t *name_of)
 {
@@ -457,17 +527,28 @@ shape_classes(struct hs_analysis *a, uint32_t *name_of)
 	memset(&sh, 0, sizeof(sh));
 	hs_hmap_init(&sh.cands);
 	hs_hmap_init(&sh.edges);
+	hs_hmap_init(&sh.seqs);
+	sh.seq_budget = a->opts.shape_cache ? a->opts.shape_cache : SEQ_BUDGET;
 	object_name = intern_name(a, "Object", 6);
 	if (object_name == UINT32_MAX)
 		goto oom;
 
 	/* inferInterfaceDefinitions: candidates from every plain object. */
 	for (v = 0; v < s->node_count; v++) {
-		int added;
+		uint32_t seq;
+		int added, fresh;
 
 		if (!is_plain_object(s, v))
 			continue;
 		total++;
+		if ((fresh = seq_of(&sh, s, v, &props, &props_cap, &seq)) == -1)
+			goto oom;
+		name_of[v] = seq;	/* until its class name replaces it */
+		if (seq != NO_SEQ && !fresh) {
+			if (sh.seq_cand[seq] != NO_CAND)
+				sh.count[sh.seq_cand[seq]]++;
+			continue;
+		}
 		if (interface_name(a, v, &name, NULL, &tmp, &nprops) == -1)
 			goto oom;
 		if (nprops == 0)
@@ -503,6 +584,8 @@ shape_classes(struct hs_analysis *a, uint32_t *name_of)
 			    display.len)) == UINT32_MAX)
 				goto oom;
 		}
+		if (seq != NO_SEQ)
+			sh.seq_cand[seq] = id;
 		sh.count[id]++;
 	}
 
@@ -565,12 +648,17 @@ shape_classes(struct hs_analysis *a, uint32_t *name_of)
 		goto oom;
 	for (v = 0; v < s->node_count; v++) {
 		uint32_t k = 0, best_count = 0, best_index = UINT32_MAX,
-		    best_name = object_name, nstates, p;
+		    best_name = object_name, nstates, p, seq;
 
 		if (!is_plain_object(s, v))
 			continue;
+		seq = name_of[v];
 		if (ndefs == 0) {
 			name_of[v] = object_name;
+			continue;
+		}
+		if (seq != NO_SEQ && sh.seq_name[seq] != NO_NAME) {
+			name_of[v] = sh.seq_name[seq];
 			continue;
 		}
 		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
@@ -630,6 +718,8 @@ shape_classes(struct hs_analysis *a, uint32_t *name_of)
 		}
 		for (p = 0; p < nstates; p++)
 			mark[states[p]] = 0;
+		if (seq != NO_SEQ)
+			sh.seq_name[seq] = best_name;
 		name_of[v] = best_name;
 	}
 	ret = 0;
@@ -639,6 +729,9 @@ oom:
 out:
 	hs_hmap_free(&sh.cands);
 	hs_hmap_free(&sh.edges);
+	hs_hmap_free(&sh.seqs);
+	hs_free(sh.seq_cand);
+	hs_free(sh.seq_name);
 	hs_free(sh.count);
 	hs_free(sh.first_node);
 	hs_free(sh.nprops);
@@ -657,12 +750,36 @@ out:
 	return ret;
 }
 
-static int
-cmp_location(const void *x, const void *y)
+/*
+ * Copies the n locations sorted by node into out, those of one node in
+ * their order: a radix sort, 16 bits a pass through tmp (n records), with
+ * count (65536 entries) as scratch.
+ */
+static void
+sort_locations(const struct hs_location *in, size_t n,
+    struct hs_location *tmp, struct hs_location *out, size_t *count)
 {
-	const struct hs_location *a = x, *b = y;
+	const struct hs_location *from = in;
+	struct hs_location *to = tmp;
+	unsigned shift;
+	size_t i, sum;
 
-	return a->node < b->node ? -1 : a->node > b->node;
+	for (shift = 0; shift < 32; shift += 16) {
+		memset(count, 0, 65536 * sizeof(*count));
+		for (i = 0; i < n; i++)
+			count[(from[i].node >> shift) & 0xffff]++;
+		for (i = 0, sum = 0; i < 65536; i++) {
+			size_t c = count[i];
+
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			to[count[(from[i].node >> shift) & 0xffff]++] =
+			    from[i];
+		from = to;
+		to = out;
+	}
 }
 
 /* The location of node v, from locations sorted by node. */
@@ -740,6 +857,7 @@ hs_classify(struct hs_analysis *a)
 	uint32_t N = s->node_count, v, t, *name_of = NULL,
 	    *type_name = NULL, *by_name = NULL;
 	struct name_slot *cache = NULL;
+	struct location_slot *loc_cache = NULL;
 	struct hs_location *locs = NULL;
 	const struct hs_location *sorted_locs;
 	struct hs_buf key = { 0 };
@@ -807,24 +925,40 @@ hs_classify(struct hs_analysis *a)
 		goto out;
 
 	/* Classes: by name, and by location for objects that have one. */
-	/* By node: V8 writes them so, else a sorted copy. */
+	/* By node: a sorted copy, unless they come sorted. */
 	sorted_locs = s->locations;
 	for (li = 1; li < s->location_count; li++)
 		if (s->locations[li - 1].node > s->locations[li].node)
 			break;
 	if (li < s->location_count) {
+		struct hs_location *tmp;
+		size_t *count;
+
 		if ((locs = hs_alloc_array(s->location_count,
 		    sizeof(*locs))) == NULL)
 			goto oom;
-		memcpy(locs, s->locations, s->location_count * sizeof(*locs));
-		qsort(locs, s->location_count, sizeof(*locs), cmp_location);
+		if ((tmp = hs_alloc_array(s->location_count,
+		    sizeof(*tmp))) == NULL)
+			goto oom;
+		if ((count = hs_alloc_array(65536, sizeof(*count))) == NULL) {
+			hs_free(tmp);
+			goto oom;
+		}
+		sort_locations(s->locations, s->location_count, tmp, locs,
+		    count);
+		hs_free(count);
+		hs_free(tmp);
 		sorted_locs = locs;
 	}
 	/* Each node's class replaces its name in the same array. */
 	a->node_class = name_of;
 	name_of = NULL;
+	if ((loc_cache = hs_calloc(LOCATION_CACHE, sizeof(*loc_cache))) ==
+	    NULL)
+		goto oom;
 	for (v = 0, li = 0; v < N; v++) {
 		const struct hs_location *l = NULL;
+		struct location_slot *ls = NULL;
 		uint32_t c, nm = a->node_class[v];
 
 		/* Locations are sorted by node: walk them along. */
@@ -838,9 +972,28 @@ hs_classify(struct hs_analysis *a)
 			a->node_class[v] = by_name[nm] - 1;
 			continue;
 		}
+		if (l != NULL) {
+			ls = &loc_cache[hs_hash_u64(((uint64_t)nm << 32 |
+			    l->script_id) * 0x9e3779b97f4a7c15ull ^
+			    ((uint64_t)l->line << 32 | l->column)) &
+			    (LOCATION_CACHE - 1)];
+			if (ls->class_plus_1 != 0 && ls->name == nm &&
+			    ls->script_id == l->script_id &&
+			    ls->line == l->line && ls->column == l->column) {
+				a->node_class[v] = ls->class_plus_1 - 1;
+				continue;
+			}
+		}
 		if ((c = class_for(a, nm, l, &key)) == UINT32_MAX)
 			goto oom;
 		a->node_class[v] = c;
+		if (l != NULL) {
+			ls->name = nm;
+			ls->script_id = l->script_id;
+			ls->line = l->line;
+			ls->column = l->column;
+			ls->class_plus_1 = c + 1;
+		}
 		if (l == NULL) {
 			size_t old = by_name_cap;
 
@@ -861,6 +1014,7 @@ out:
 	hs_free(cache);
 	hs_free(type_name);
 	hs_free(by_name);
+	hs_free(loc_cache);
 	hs_free(locs);
 	hs_buf_free(&key);
 	return ret;
