@@ -138,7 +138,8 @@ oom:
 }
 
 /*
- * DevTools' calculateStatistics (and calculateArraySize).  This and
+ * DevTools' calculateStatistics (and calculateArraySize), but for the
+ * total, which needs the dominator tree (statistics_total()).  This and
  * class_members() leave the message to the caller, as class_retained()
  * must on the side thread: -1 means memory ran out.
  */
@@ -200,10 +201,18 @@ statistics(struct hs_analysis *a)
 		}
 	}
 	hs_free(indeg);
-	a->total_size = a->retained[s->root] + s->extra_native_bytes;
+	return 0;
+}
+
+static void
+statistics_total(struct hs_analysis *a)
+{
+	struct hs_statistics *st = &a->stats;
+
+	a->total_size = a->retained[a->snap->root] +
+	    a->snap->extra_native_bytes;
 	st->total = a->total_size;
 	st->v8heap = st->total - st->native;
-	return 0;
 }
 
 /*
@@ -660,11 +669,12 @@ oom:
 
 /*
  * The aggregation runs on the analysis's two threads (see
- * hs_analyze_graph()): on the main one the class rows and the retainers;
- * on the side one, once it is done with the distances, the class retained
- * sizes; then the statistics and the class members, on whichever is free
- * first.  They write different members of the classes.  Then the rest, on
- * the main thread.
+ * hs_analyze_graph()): the statistics on the side one as soon as the
+ * classes are known; once the dominator tree is done, on the main one the
+ * class rows and the retainers, on the side one, once it is done with the
+ * distances, the class retained sizes; then the class members, on
+ * whichever is free first.  They write different members of the classes.
+ * Then the rest, on the main thread.
  */
 struct hs_aggregation {
 	struct hs_analysis	*a;
@@ -674,10 +684,11 @@ struct hs_aggregation {
 };
 
 /*
- * Steps that need only the dominator tree, taken by whichever thread is
- * free first: how long each thread's own part takes varies from run to
- * run.  Each returns -1 when memory runs out, and leaves the message to
- * its caller.
+ * Steps taken by whichever thread is free first once the dominator tree
+ * is done: how long each thread's own part takes varies from run to run.
+ * Each returns -1 when memory runs out, and leaves the message to its
+ * caller.  (The class members need only the classes, but their memory
+ * would add to the dominator step's peak.)
  */
 static int
 members_step(struct hs_analysis *a)
@@ -686,7 +697,7 @@ members_step(struct hs_analysis *a)
 }
 
 static int (*const shared_steps[])(struct hs_analysis *) = {
-	statistics, members_step
+	members_step
 };
 
 #define NSHARED	(sizeof(shared_steps) / sizeof(shared_steps[0]))
@@ -713,6 +724,12 @@ hs_aggregation_new(struct hs_analysis *a)
 	atomic_init(&ag->next_step, 0);
 	hs_hmap_init(&ag->gr.map);
 	return ag;
+}
+
+int
+hs_aggregate_early(struct hs_aggregation *ag)
+{
+	return statistics(ag->a);
 }
 
 int
@@ -756,6 +773,7 @@ hs_aggregate_finish(struct hs_aggregation *ag)
 	size_t i;
 	int ret = -1;
 
+	statistics_total(a);
 	if ((order = classes_by_retained(a)) == NULL)
 		return hs_analysis_nomem(a);
 	if (retainers_keep(a, &ag->gr, order) == -1 ||

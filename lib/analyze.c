@@ -1013,8 +1013,8 @@ raw_sizes(struct hs_analysis *a)
 
 /*
  * The work is shared by two threads.  The side one takes what needs
- * nothing from the dominator tree: shallow sizes, class names and raw
- * sizes, then the distances; then, once the tree is done, the class
+ * nothing from the dominator tree: shallow sizes, class names, raw sizes
+ * and the statistics, then the distances; then, once the tree is done, the class
  * retained sizes, and a share of the rest of the aggregation (see
  * aggregate.c).  It waits on the dominator step twice for memory's sake:
  * the raw sizes' column goes once the search is done with it (searched),
@@ -1084,6 +1084,9 @@ side_thread(void *arg)
 	struct side *sd = arg;
 
 	sd->ret = side_classes(sd);
+	/* The statistics while the main thread searches. */
+	if (sd->ret == 0 && hs_aggregate_early(sd->ag) == -1)
+		sd->ret = hs_analysis_nomem(sd->a);
 	if (sd->ret == 0) {
 		hs_gate_wait(&sd->searched);
 		free_raw_sizes(sd->a);
@@ -1129,6 +1132,10 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	sd.threaded = pthread_create(&sd.thread, NULL, side_thread, &sd) == 0;
 	if (!sd.threaded && side_classes(&sd) == -1)
 		goto out;
+	if (!sd.threaded && hs_aggregate_early(ag) == -1) {
+		hs_analysis_nomem(a);
+		goto out;
+	}
 	if (page_owned(a) == -1 || weakmap_init(a, &w) == -1 ||
 	    essential_edges(a, &w, &ess) == -1)
 		goto out;

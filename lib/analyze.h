@@ -185,15 +185,17 @@ void		 hs_gate_destroy(struct hs_gate *);
 int		 hs_analysis_nomem(struct hs_analysis *);
 
 /*
- * The aggregation (aggregate.c), for the two threads: main the class
- * rows and retainers, side the class retained sizes (it reports failure
- * by -1 alone: memory), and the statistics and class members go to
- * whichever is free first.  Both need the dominator tree and the classes;
- * finish needs both done.
+ * The aggregation (aggregate.c), for the two threads: early the
+ * statistics, which need the classes only; then main the class rows and
+ * retainers, side the class retained sizes, and the class members go to
+ * whichever is free first.  Early and side report failure by -1 alone
+ * (memory).  Main and side need the dominator tree and the classes;
+ * finish needs all three done.
  */
 struct hs_aggregation;
 
 struct hs_aggregation *hs_aggregation_new(struct hs_analysis *);
+int		 hs_aggregate_early(struct hs_aggregation *);
 int		 hs_aggregate_main(struct hs_aggregation *, hs_progress_fn,
 		    void *);
 int		 hs_aggregate_side(struct hs_aggregation *);
