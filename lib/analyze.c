@@ -265,10 +265,14 @@ weakmap_table(const char *p, size_t len)
 	return v;
 }
 
-/* DevTools' computeIsEssentialEdge, for every edge. */
+/*
+ * DevTools' computeIsEssentialEdge, for every edge; and each node's
+ * essential in-degree, into indeg[] (zeroed, node_count + 2 entries) for
+ * the dominator step.
+ */
 static int
 essential_edges(struct hs_analysis *a, struct weakmap_names *w,
-    uint8_t **essp)
+    uint8_t **essp, uint32_t *indeg)
 {
 	const struct hs_snapshot *s = a->snap;
 	uint32_t n = s->node_count, v, e;
@@ -300,6 +304,7 @@ essential_edges(struct hs_analysis *a, struct weakmap_names *w,
 					continue;
 			}
 			BIT_SET(ess, e);
+			indeg[t]++;
 		}
 	}
 	*essp = ess;
@@ -539,7 +544,7 @@ hs_gate_destroy(struct hs_gate *g)
  * millions of nodes is worth several times the speed.
  */
 static int
-dominators(struct hs_analysis *a, const uint8_t *ess,
+dominators(struct hs_analysis *a, const uint8_t *ess, uint32_t *indeg,
     struct hs_gate *searched_gate, struct hs_gate *classes_gate,
     struct hs_gate *done)
 {
@@ -555,12 +560,12 @@ dominators(struct hs_analysis *a, const uint8_t *ess,
 	struct lt lt = { 0 };
 	int rc = -1;
 
+	first = indeg;	/* from here on this step's to free */
 	if (N >= SLICE_START)
-		return -1;	/* refused before, by hs_analyze_graph() */
+		goto out;	/* refused before, by hs_analyze_graph() */
 	if ((num = hs_calloc(len, sizeof(uint32_t))) == NULL ||
 	    (vertex = hs_alloc_array(len, sizeof(uint32_t))) == NULL ||
-	    (pair = hs_alloc_array(len, 2 * sizeof(uint32_t))) == NULL ||
-	    (first = hs_calloc((size_t)len + 1, sizeof(uint32_t))) == NULL)
+	    (pair = hs_alloc_array(len, 2 * sizeof(uint32_t))) == NULL)
 		goto out;
 	/*
 	 * parent[] and next[] (later label[] and dom[]) share one block,
@@ -570,10 +575,10 @@ dominators(struct hs_analysis *a, const uint8_t *ess,
 	parent = pair;
 	next = pair + len;
 
-	/* Essential in-degrees tell which nodes only weak edges retain. */
-	for (e = 0; e < s->edge_count; e++)
-		if (BIT_GET(ess, e))
-			first[HS_EDGE_TO(s, e)]++;
+	/*
+	 * first[] holds the essential in-degrees (essential_edges()): they
+	 * tell which nodes only weak edges retain.
+	 */
 	dfs_number(s, ess, s->root, 0, num, vertex, parent, next, &n);
 	a->reachable_count = n;
 	for (v = 0; v < N && n < N; v++)
@@ -1108,7 +1113,8 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	struct hs_aggregation *ag = NULL;
 	struct side sd;
 	uint8_t *ess = NULL;
-	int ret = -1;
+	uint32_t *indeg = NULL;
+	int ret = -1, rc;
 
 	memset(&w, 0, sizeof(w));
 	memset(&sd, 0, sizeof(sd));
@@ -1136,13 +1142,20 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		hs_analysis_nomem(a);
 		goto out;
 	}
+	if ((indeg = hs_calloc((size_t)a->snap->node_count + 2,
+	    sizeof(uint32_t))) == NULL) {
+		hs_analysis_nomem(a);
+		goto out;
+	}
 	if (page_owned(a) == -1 || weakmap_init(a, &w) == -1 ||
-	    essential_edges(a, &w, &ess) == -1)
+	    essential_edges(a, &w, &ess, indeg) == -1)
 		goto out;
 	/* All WeakMap names are known now: the cache is only read below. */
 	sd.prelude_ok = 1;
-	if (dominators(a, ess, &sd.searched,
-	    sd.threaded ? &sd.classes_done : NULL, &sd.lt_done) == -1) {
+	rc = dominators(a, ess, indeg, &sd.searched,
+	    sd.threaded ? &sd.classes_done : NULL, &sd.lt_done);
+	indeg = NULL;	/* freed by dominators() */
+	if (rc == -1) {
 		hs_analysis_nomem(a);
 		goto out;
 	}
@@ -1181,6 +1194,7 @@ out:
 	hs_gate_destroy(&sd.dom_done);
 	hs_aggregation_free(ag);
 	hs_free(ess);
+	hs_free(indeg);
 	weakmap_free(&w);
 	return ret;
 }
