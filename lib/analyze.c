@@ -1019,9 +1019,9 @@ raw_sizes(struct hs_analysis *a)
 /*
  * The work is shared by two threads.  The side one takes what needs
  * nothing from the dominator tree: shallow sizes, class names, raw sizes
- * and the statistics, then the distances; then, once the tree is done, the class
- * retained sizes, and a share of the rest of the aggregation (see
- * aggregate.c).  It waits on the dominator step twice for memory's sake:
+ * and the statistics, then the distances; then, once the tree is done,
+ * the class retained sizes, and a share of the rest of the aggregation
+ * (see aggregate.c).  It waits on the dominator step twice for memory's sake:
  * the raw sizes' column goes once the search is done with it (searched),
  * and the distances take their arrays once the dominator step is past its
  * peak (lt_done).  The main thread marks page-owned nodes and essential
