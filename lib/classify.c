@@ -465,6 +465,32 @@ better(const struct shapes *sh, uint32_t t, uint32_t best_count,
 }
 
 /*
+ * The names (string ids) of v's property edges, in order, into *props:
+ * their number in *k, or max + 1 when there are more than max (then only
+ * max are taken).  -1 when memory runs out.
+ */
+static int
+property_names(const struct hs_snapshot *s, uint32_t v, uint32_t max,
+    uint32_t **props, size_t *cap, uint32_t *k)
+{
+	uint32_t e;
+
+	*k = 0;
+	for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
+		if (HS_EDGE_KIND(s, e) != HS_EK_PROPERTY)
+			continue;
+		if (*k == max) {
+			*k = max + 1;
+			return 0;
+		}
+		if (hs_grow(props, cap, (size_t)*k + 1, sizeof(uint32_t)) == -1)
+			return -1;
+		(*props)[(*k)++] = s->edge_name[e];
+	}
+	return 0;
+}
+
+/*
  * The id of v's list of property names (every property edge, in order),
  * added when new and within the budget; NO_SEQ for a list too long to
  * keep, or when the budget is spent.  -1 when memory runs out.
@@ -473,19 +499,14 @@ static int
 seq_of(struct shapes *sh, const struct hs_snapshot *s, uint32_t v,
     uint32_t **keyp, size_t *capp, uint32_t *seq)
 {
-	uint32_t e, k = 0, id;
+	uint32_t k, id;
 	int added;
 
 	*seq = NO_SEQ;
-	for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
-		if (HS_EDGE_KIND(s, e) != HS_EK_PROPERTY)
-			continue;
-		if (k == SEQ_MAX_PROPS)
-			return 0;
-		if (hs_grow(keyp, capp, (size_t)k + 1, sizeof(uint32_t)) == -1)
-			return -1;
-		(*keyp)[k++] = s->edge_name[e];
-	}
+	if (property_names(s, v, SEQ_MAX_PROPS, keyp, capp, &k) == -1)
+		return -1;
+	if (k > SEQ_MAX_PROPS)
+		return 0;
 	if (sh->seqs.keys_len >= sh->seq_budget) {
 		*seq = hs_hmap_find(&sh->seqs, *keyp, k * sizeof(uint32_t));
 		return 0;
@@ -661,14 +682,10 @@ shape_classes(struct hs_analysis *a, uint32_t *name_of)
 			name_of[v] = sh.seq_name[seq];
 			continue;
 		}
-		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
-			if (HS_EDGE_KIND(s, e) != HS_EK_PROPERTY)
-				continue;
-			if (hs_grow(&props, &props_cap, (size_t)k + 1,
-			    sizeof(uint32_t)) == -1)
-				goto oom;
-			props[k++] = s->edge_name[e];
-		}
+		/* All of them: a node has fewer edges than that. */
+		if (property_names(s, v, UINT32_MAX - 1, &props, &props_cap,
+		    &k) == -1)
+			goto oom;
 		if (k > 1)
 			qsort(props, k, sizeof(uint32_t), cmp_props);
 		if (hs_grow(&states, &states_cap, 1, sizeof(uint32_t)) == -1)
