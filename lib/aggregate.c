@@ -533,16 +533,34 @@ function_name(struct hs_analysis *a, const char *p, size_t len)
 	return hs_hmap_intern(&a->names, p, len, NULL);
 }
 
-/* Closures grouped by function name and source location. */
+/*
+ * Closures grouped by function name and source location, in two steps:
+ * the sites, their counts and self sizes as soon as the classes are known
+ * (the analysis then lets the node names and the locations go), and their
+ * retained sizes once the dominator tree is done.
+ */
+struct closure_sites {
+	struct hs_site	*site;
+	size_t		 count;
+	struct site_member {
+		uint32_t node, site;
+	}		*member;
+	size_t		 nmember;
+};
+
 static int
-closures(struct hs_analysis *a)
+closure_sites(struct hs_analysis *a, struct closure_sites *cs)
 {
 	const struct hs_snapshot *s = a->snap;
 	struct hs_hmap sites;
-	struct hs_site *site = NULL;
 	size_t cap = 0, i;
 	int ret = -1;
 
+	if (s->location_count == 0)
+		return 0;
+	if ((cs->member = hs_alloc_array(s->location_count,
+	    sizeof(*cs->member))) == NULL)
+		return -1;
 	hs_hmap_init(&sites);
 	for (i = 0; i < s->location_count; i++) {
 		const struct hs_location *l = &s->locations[i];
@@ -555,42 +573,60 @@ closures(struct hs_analysis *a)
 			continue;
 		p = hs_snapshot_string(s, s->node_name[v], &len);
 		if ((key[0] = function_name(a, p, len)) == UINT32_MAX)
-			goto oom;
+			goto out;
 		key[1] = l->script_id;
 		key[2] = l->line;
 		key[3] = l->column;
 		if ((id = hs_hmap_intern(&sites, key, sizeof(key), &added)) ==
 		    UINT32_MAX)
-			goto oom;
+			goto out;
 		if (added) {
-			if (hs_grow(&site, &cap, (size_t)id + 1,
-			    sizeof(*site)) == -1)
-				goto oom;
-			memset(&site[id], 0, sizeof(*site));
-			site[id].name = key[0];
-			site[id].script = UINT32_MAX;
-			site[id].script_id = l->script_id;
-			site[id].line = l->line;
-			site[id].column = l->column;
+			if (hs_grow(&cs->site, &cap, (size_t)id + 1,
+			    sizeof(*cs->site)) == -1)
+				goto out;
+			memset(&cs->site[id], 0, sizeof(*cs->site));
+			cs->site[id].name = key[0];
+			cs->site[id].script = UINT32_MAX;
+			cs->site[id].script_id = l->script_id;
+			cs->site[id].line = l->line;
+			cs->site[id].column = l->column;
 		}
-		site[id].count++;
-		site[id].self += a->self[v];
-		site[id].retained += a->retained[v];
+		cs->member[cs->nmember].node = v;
+		cs->member[cs->nmember++].site = id;
+		cs->site[id].count++;
+		cs->site[id].self += a->self[v];
 	}
-	if (sites.count > 1)
-		qsort(site, sites.count, sizeof(*site), cmp_site);
-	a->closures = site;
-	a->closure_count = sites.count < a->opts.closure_sites ?
-	    sites.count : a->opts.closure_sites;
-	site = NULL;
+	cs->count = sites.count;
 	ret = 0;
-	goto out;
-oom:
-	hs_analysis_nomem(a);
 out:
-	hs_free(site);
 	hs_hmap_free(&sites);
 	return ret;
+}
+
+static void
+closure_sites_free(struct closure_sites *cs)
+{
+	hs_free(cs->site);
+	hs_free(cs->member);
+	memset(cs, 0, sizeof(*cs));
+}
+
+/* The sites' retained sizes; then they are the analysis's. */
+static void
+closures(struct hs_analysis *a, struct closure_sites *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->nmember; i++)
+		cs->site[cs->member[i].site].retained +=
+		    a->retained[cs->member[i].node];
+	if (cs->count > 1)
+		qsort(cs->site, cs->count, sizeof(*cs->site), cmp_site);
+	a->closures = cs->site;
+	a->closure_count = cs->count < a->opts.closure_sites ?
+	    cs->count : a->opts.closure_sites;
+	cs->site = NULL;
+	closure_sites_free(cs);
 }
 
 static const struct hs_trace_node *
@@ -669,16 +705,17 @@ oom:
 
 /*
  * The aggregation runs on the analysis's two threads (see
- * hs_analyze_graph()): the statistics on the side one as soon as the
- * classes are known; once the dominator tree is done, on the main one the
- * class rows and the retainers, on the side one, once it is done with the
- * distances, the class retained sizes; then the class members, on
- * whichever is free first.  They write different members of the classes.
+ * hs_analyze_graph()): the statistics and the closures' sites on the
+ * side one as soon as the classes are known; once the dominator tree is
+ * done, on the main one the class rows and the retainers, on the side one
+ * the class retained sizes; then the class members, on whichever is free
+ * first.  They write different members of the classes.
  * Then the rest, on the main thread.
  */
 struct hs_aggregation {
 	struct hs_analysis	*a;
 	struct groups		 gr;
+	struct closure_sites	 closures;
 	uint32_t		*largest;	/* per class */
 	atomic_uint		 next_step;	/* of shared_steps[] */
 };
@@ -729,7 +766,10 @@ hs_aggregation_new(struct hs_analysis *a)
 int
 hs_aggregate_early(struct hs_aggregation *ag)
 {
-	return statistics(ag->a);
+	if (statistics(ag->a) == -1 ||
+	    closure_sites(ag->a, &ag->closures) == -1)
+		return -1;
+	return 0;
 }
 
 int
@@ -777,9 +817,9 @@ hs_aggregate_finish(struct hs_aggregation *ag)
 	if ((order = classes_by_retained(a)) == NULL)
 		return hs_analysis_nomem(a);
 	if (retainers_keep(a, &ag->gr, order) == -1 ||
-	    paths(a, order, ag->largest) == -1 || closures(a) == -1 ||
-	    allocations(a) == -1)
+	    paths(a, order, ag->largest) == -1 || allocations(a) == -1)
 		goto out;
+	closures(a, &ag->closures);
 	for (i = 0; i < a->class_count; i++)
 		if (a->classes[i].distance == INT64_MAX)
 			a->classes[i].distance = HS_NO_DISTANCE;
@@ -797,5 +837,6 @@ hs_aggregation_free(struct hs_aggregation *ag)
 	hs_free(ag->gr.g);
 	hs_hmap_free(&ag->gr.map);
 	hs_free(ag->largest);
+	closure_sites_free(&ag->closures);
 	hs_free(ag);
 }

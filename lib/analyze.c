@@ -307,6 +307,9 @@ essential_edges(struct hs_analysis *a, struct weakmap_names *w,
 			indeg[t]++;
 		}
 	}
+	/* No other step needs the page-owned marks. */
+	hs_free(a->page_owned);
+	a->page_owned = NULL;
 	*essp = ess;
 	return 0;
 }
@@ -488,11 +491,7 @@ dfs_number(const struct hs_snapshot *s, const uint8_t *ess, uint32_t from,
 	}
 }
 
-/*
- * The gates (analyze.h).  The dominator step opens one once its biggest
- * arrays are freed, and the distances wait for that before taking theirs,
- * so that the two peaks do not add up.
- */
+/* The gates (analyze.h): see hs_analyze_graph(). */
 void
 hs_gate_init(struct hs_gate *g)
 {
@@ -542,11 +541,12 @@ hs_gate_destroy(struct hs_gate *g)
  * The work is done in the space of DFS numbers rather than node ordinals:
  * the loops then walk their arrays in order, which on graphs of tens of
  * millions of nodes is worth several times the speed.
+ *
+ * It frees ess and indeg as soon as it is done with them.
  */
 static int
-dominators(struct hs_analysis *a, const uint8_t *ess, uint32_t *indeg,
-    struct hs_gate *searched_gate, struct hs_gate *classes_gate,
-    struct hs_gate *done)
+dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
+    struct hs_gate *searched_gate, struct hs_gate *classes_gate)
 {
 	const struct hs_snapshot *s = a->snap;
 	uint32_t N = s->node_count, len = N + 1, v, w, u, i, e, n = 0,
@@ -658,6 +658,8 @@ dominators(struct hs_analysis *a, const uint8_t *ess, uint32_t *indeg,
 	}
 	hs_prefault_free(fill);
 	fill = NULL;
+	hs_free(ess);
+	ess = NULL;
 	/*
 	 * The slices' bounds become one bit each: the top bit of a slice's
 	 * first entry, and whether a number has a slice at all.  Then num[],
@@ -714,7 +716,6 @@ dominators(struct hs_analysis *a, const uint8_t *ess, uint32_t *indeg,
 	single = NULL;
 	hs_free(ancestor);
 	ancestor = NULL;
-	hs_gate_open(done);
 	/*
 	 * Immediate dominators from the semi-dominators, as the SEMI-NCA
 	 * algorithm does (Georgiadis): the nearest ancestor of a node's DFS
@@ -754,6 +755,7 @@ dominators(struct hs_analysis *a, const uint8_t *ess, uint32_t *indeg,
 	rc = 0;
 	/* On failure the caller reports: this runs on its own thread. */
 out:
+	hs_free(ess);
 	hs_free(num);
 	hs_free(vertex);
 	hs_free(pair);		/* label[] and dom[] too */
@@ -766,7 +768,6 @@ out:
 	hs_free(lt.stack);
 	hs_prefault_free(fill);
 	hs_gate_open(searched_gate);
-	hs_gate_open(done);
 	return rc;
 }
 
@@ -798,10 +799,96 @@ hs_edge_source(const struct hs_snapshot *s, uint32_t e)
  *
  * Only each class's minimum is kept (over its counted objects, those never
  * reached counting as HS_NO_DISTANCE, as in DevTools), so the classes come
- * first, and a node's distance is the level of the search that reaches it:
- * a bit per node says which are reached, and the queue tells where each
- * level ends.
+ * first, and a node's distance is the level of the search that reaches it.
+ * The search goes a level at a time.  A level is a list while it is short
+ * and a bit a node once it is long, its nodes then taken in node order: a
+ * few bits a node in all, not a queue of a word a node, which lets the
+ * distances run beside the dominator step's peak.  The order within a
+ * level changes only which of the equally short paths reaches a node
+ * (bfs_edge), never a distance: a WeakMap entry's second edge is found in
+ * the same level whatever the order.
+ *
+ * Two steps: dist_prepare() takes what the rules need from the node
+ * names, before the analysis lets them go; dist_run() searches.
  */
+struct dist {
+	uint8_t		*special;	/* bit a node: see dist_prepare() */
+	uint32_t	*roots;		/* the user roots, as often as held */
+	uint32_t	*root_edge;	/* the edge that holds each */
+	size_t		 nroots;
+	int		 has_user;
+
+	uint8_t		*seen;		/* bit a node */
+	/* The level being expanded and the next, by turns. */
+	uint32_t	*list[2];
+	size_t		 len[2], cap;
+	uint64_t	*bits[2];	/* zero but while a long level is kept */
+	int		 long_level[2];
+	struct hs_hmap	 pending;	/* WeakMap entries seen once: keys */
+	uint8_t		*present;	/* and whether each is pending */
+	size_t		 present_cap;
+};
+
+#define DIST_LIST_MIN	65536	/* list entries, at least */
+
+static void
+dist_free(struct dist *d)
+{
+	hs_free(d->special);
+	hs_free(d->roots);
+	hs_free(d->root_edge);
+	hs_free(d->seen);
+	hs_free(d->list[0]);
+	hs_free(d->list[1]);
+	hs_free(d->bits[0]);
+	hs_free(d->bits[1]);
+	hs_hmap_free(&d->pending);
+	hs_free(d->present);
+	memset(d, 0, sizeof(*d));
+}
+
+/*
+ * What the rules need of the node names: which nodes are native contexts
+ * (hidden "system / NativeContext") or map descriptor arrays (array
+ * "(map descriptors)"), and which of the root's children are user roots.
+ */
+static int
+dist_prepare(struct hs_analysis *a, struct dist *d)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t N = s->node_count, v, e, lo, hi;
+
+	memset(d, 0, sizeof(*d));
+	hs_hmap_init(&d->pending);
+	lo = s->first_edge[s->root];
+	hi = s->first_edge[s->root + 1];
+	if ((d->special = hs_calloc((size_t)N / 8 + 1, 1)) == NULL ||
+	    (d->roots = hs_alloc_array((size_t)(hi - lo) + 1,
+	    sizeof(uint32_t))) == NULL ||
+	    (d->root_edge = hs_alloc_array((size_t)(hi - lo) + 1,
+	    sizeof(uint32_t))) == NULL)
+		return hs_analysis_nomem(a);
+	for (v = 0; v < N; v++) {
+		enum hs_node_kind k = HS_NODE_KIND(s, v);
+
+		if ((k == HS_NK_HIDDEN && hs_snapshot_node_name_is(s, v,
+		    "system / NativeContext")) || (k == HS_NK_ARRAY &&
+		    hs_snapshot_node_name_is(s, v, "(map descriptors)")))
+			BIT_SET(d->special, v);
+	}
+	/* Like DevTools, a user root held twice is expanded twice. */
+	for (e = lo; e < hi; e++) {
+		uint32_t t = HS_EDGE_TO(s, e);
+
+		if (is_user_root(s, t)) {
+			d->roots[d->nroots] = t;
+			d->root_edge[d->nroots++] = e;
+			d->has_user = 1;
+		}
+	}
+	return 0;
+}
+
 static void
 reach(struct hs_analysis *a, uint8_t *seen, uint32_t v, int32_t dist)
 {
@@ -812,181 +899,215 @@ reach(struct hs_analysis *a, uint8_t *seen, uint32_t v, int32_t dist)
 		c->distance = dist;
 }
 
+/* Adds node t to level 'to'. */
+static void
+dist_push(struct dist *d, int to, uint32_t t)
+{
+	uint64_t *b = d->bits[to];
+
+	if (!d->long_level[to]) {
+		size_t i;
+
+		if (d->len[to] < d->cap) {
+			d->list[to][d->len[to]++] = t;
+			return;
+		}
+		for (i = 0; i < d->len[to]; i++)
+			b[d->list[to][i] >> 6] |=
+			    (uint64_t)1 << (d->list[to][i] & 63);
+		d->long_level[to] = 1;
+	}
+	b[t >> 6] |= (uint64_t)1 << (t & 63);
+}
+
+/* The map descriptors' rule: the edge's index, as parseInt reads it. */
+static int64_t
+edge_index(const struct hs_snapshot *s, uint32_t e, enum hs_edge_kind ek)
+{
+	const char *p;
+	size_t l, k;
+	int64_t idx = 0;
+
+	if (ek == HS_EK_ELEMENT || ek == HS_EK_HIDDEN)
+		return s->edge_name[e];
+	p = hs_snapshot_string(s, s->edge_name[e], &l);
+	if (p == NULL || l == 0 || p[0] < '0' || p[0] > '9')
+		return -1;
+	for (k = 0; k < l && k < 15 && p[k] >= '0' && p[k] <= '9'; k++)
+		idx = idx * 10 + (p[k] - '0');
+	return idx;
+}
+
+/*
+ * The WeakMap rule: 1 if edge e, an internal one, is to be followed.  Of
+ * the two edges V8 writes for an entry (named alike but for a leading
+ * number), the first found is not, the second is.
+ */
 static int
-distances(struct hs_analysis *a, struct weakmap_names *w)
+weakmap_follow(struct hs_analysis *a, struct dist *d,
+    struct weakmap_names *w, uint32_t e)
 {
 	const struct hs_snapshot *s = a->snap;
-	uint32_t N = s->node_count, *queue, e, i;
-	size_t qcap, qlen = 0, qpos = 0, level_end;
-	struct hs_hmap pending;
-	uint8_t *seen;
-	int32_t dist;
-	int pass, has_user = 0;
+	size_t l, k;
+	const char *p = weakmap_name(s, w, s->edge_name[e], &l);
+	uint32_t id;
+	int added;
 
-	qcap = (size_t)N + (s->first_edge[s->root + 1] -
-	    s->first_edge[s->root]);
-	if ((seen = hs_calloc((size_t)N / 8 + 1, 1)) == NULL)
-		return hs_analysis_nomem(a);
-	if ((a->bfs_edge = hs_alloc_array(N, sizeof(uint32_t))) == NULL ||
-	    (queue = hs_alloc_array(qcap, sizeof(uint32_t))) == NULL) {
-		hs_free(seen);
-		return hs_analysis_nomem(a);
-	}
-	for (i = 0; i < N; i++)
-		a->bfs_edge[i] = UINT32_MAX;
-	hs_hmap_init(&pending);
-	/* Whether each pending WeakMap pair is present: the hmap holds the
-	 * keys; a parallel byte array holds presence. */
-	{
-		uint8_t *present = NULL;
-		size_t present_cap = 0;
+	if (p == NULL)
+		return 1;
+	for (k = 0; k < l && p[k] >= '0' && p[k] <= '9'; k++)
+		;
+	id = hs_hmap_intern(&d->pending, p + k, l - k, &added);
+	if (id == UINT32_MAX || hs_grow(&d->present, &d->present_cap,
+	    (size_t)id + 1, 1) == -1)
+		return -1;
+	if (added)
+		d->present[id] = 0;
+	d->present[id] = !d->present[id];
+	return !d->present[id];
+}
 
-		/*
-		 * Like DevTools, a user root held by two root edges is
-		 * queued twice (which matters only to the WeakMap rule).
-		 */
-		for (e = s->first_edge[s->root];
-		    e < s->first_edge[s->root + 1]; e++) {
-			uint32_t t = HS_EDGE_TO(s, e);
+/* Follows v's edges from level dist into level 'to'. */
+static int
+dist_expand(struct hs_analysis *a, struct dist *d, struct weakmap_names *w,
+    uint32_t v, int32_t dist, int to)
+{
+	const struct hs_snapshot *s = a->snap;
+	enum hs_node_kind vk = HS_NODE_KIND(s, v);
+	int special = BIT_GET(d->special, v) != 0;
+	int native_ctx = special && vk == HS_NK_HIDDEN;
+	int map_desc = special && vk == HS_NK_ARRAY;
+	uint32_t e;
 
-			if (is_user_root(s, t)) {
-				queue[qlen++] = t;
-				/* The root's distance is set by pass 1. */
-				if (t == s->root)
-					BIT_SET(seen, t);
-				else
-					reach(a, seen, t, 1);
-				a->bfs_edge[t] = e;
-				has_user = 1;
-			}
+	for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
+		enum hs_edge_kind ek = HS_EDGE_KIND(s, e);
+		uint32_t t = HS_EDGE_TO(s, e);
+
+		if (ek == HS_EK_WEAK || BIT_GET(d->seen, t))
+			continue;
+		if (native_ctx && ek != HS_EK_ELEMENT && ek != HS_EK_HIDDEN) {
+			size_t l;
+			const char *p = hs_snapshot_string(s, s->edge_name[e],
+			    &l);
+
+			if (p != NULL && l == 19 &&
+			    memcmp(p, "sloppy_function_map", 19) == 0)
+				continue;
 		}
-		dist = 1;
-		level_end = qlen;
-		for (pass = 0; pass < 2; pass++) {
-			if (pass == 1) {
-				dist = has_user ? HS_BASE_SYSTEM_DISTANCE : 0;
-				reach(a, seen, s->root, dist);
-				qlen = qpos = 0;
-				queue[qlen++] = s->root;
-				level_end = qlen;
-			}
-			while (qpos < qlen) {
-				uint32_t v = queue[qpos++];
-				enum hs_node_kind vk = HS_NODE_KIND(s, v);
-				int native_ctx = vk == HS_NK_HIDDEN &&
-				    hs_snapshot_node_name_is(s, v, "system / NativeContext");
-				int map_desc = vk == HS_NK_ARRAY &&
-				    hs_snapshot_node_name_is(s, v, "(map descriptors)");
+		if (map_desc) {
+			int64_t idx = edge_index(s, e, ek);
 
-				for (e = s->first_edge[v];
-				    e < s->first_edge[v + 1]; e++) {
-					enum hs_edge_kind ek =
-					    HS_EDGE_KIND(s, e);
-					uint32_t t = HS_EDGE_TO(s, e);
+			if (idx >= 2 && idx % 3 == 1)
+				continue;
+		} else if (ek == HS_EK_INTERNAL) {
+			int follow = weakmap_follow(a, d, w, e);
 
-					if (ek == HS_EK_WEAK)
-						continue;
-					if (BIT_GET(seen, t))
-						continue;
-					if (native_ctx && ek != HS_EK_ELEMENT &&
-					    ek != HS_EK_HIDDEN) {
-						size_t l;
-						const char *p =
-						    hs_snapshot_string(s,
-						    s->edge_name[e], &l);
-
-						if (p != NULL && l == 19 &&
-						    memcmp(p,
-						    "sloppy_function_map",
-						    19) == 0)
-							continue;
-					}
-					if (map_desc) {
-						int64_t idx = -1;
-
-						if (ek == HS_EK_ELEMENT ||
-						    ek == HS_EK_HIDDEN) {
-							idx = s->edge_name[e];
-						} else {
-							/* parseInt of the name */
-							size_t l, k;
-							const char *p =
-							    hs_snapshot_string(
-							    s, s->edge_name[e],
-							    &l);
-
-							if (p != NULL && l > 0 &&
-							    p[0] >= '0' &&
-							    p[0] <= '9') {
-								idx = 0;
-								for (k = 0; k < l &&
-								    k < 15 &&
-								    p[k] >= '0' &&
-								    p[k] <= '9';
-								    k++)
-									idx = idx * 10 +
-									    (p[k] - '0');
-							}
-						}
-						if (idx >= 2 && idx % 3 == 1)
-							continue;
-					} else if (ek == HS_EK_INTERNAL) {
-						size_t l, k;
-						const char *p = weakmap_name(s,
-						    w, s->edge_name[e], &l);
-
-						if (p != NULL) {
-							uint32_t id;
-							int added;
-
-							for (k = 0; k < l &&
-							    p[k] >= '0' &&
-							    p[k] <= '9'; k++)
-								;
-							id = hs_hmap_intern(
-							    &pending, p + k,
-							    l - k, &added);
-							if (id == UINT32_MAX ||
-							    hs_grow(&present,
-							    &present_cap,
-							    (size_t)id + 1, 1) ==
-							    -1) {
-								hs_free(present);
-								hs_hmap_free(
-								    &pending);
-								hs_free(queue);
-								hs_free(seen);
-								return hs_analysis_nomem(a);
-							}
-							if (added)
-								present[id] = 0;
-							if (!present[id]) {
-								present[id] = 1;
-								continue;
-							}
-							present[id] = 0;
-						}
-					}
-					reach(a, seen, t, dist + 1);
-					a->bfs_edge[t] = e;
-					queue[qlen++] = t;
-				}
-				if (qpos == level_end) {
-					dist++;
-					level_end = qlen;
-				}
-			}
+			if (follow == -1)
+				return -1;
+			if (!follow)
+				continue;
 		}
-		hs_free(present);
+		reach(a, d->seen, t, dist + 1);
+		a->bfs_edge[t] = e;
+		dist_push(d, to, t);
 	}
-	hs_hmap_free(&pending);
-	hs_free(queue);
-	/* As in DevTools, an object never reached counts with no distance. */
-	for (i = 0; i < N; i++)
-		if (!BIT_GET(seen, i))
-			reach(a, seen, i, HS_NO_DISTANCE);
-	hs_free(seen);
 	return 0;
+}
+
+/* Searches from the nodes of 'first', at distance dist. */
+static int
+dist_search(struct hs_analysis *a, struct dist *d, struct weakmap_names *w,
+    const uint32_t *first, size_t nfirst, int32_t dist)
+{
+	size_t words = (size_t)a->snap->node_count / 64 + 1, i, wi;
+	const uint32_t *list = first;
+	size_t len = nfirst;
+	int from = 0, to = 1, long_level = 0;
+
+	for (;;) {
+		d->len[to] = 0;
+		d->long_level[to] = 0;
+		if (long_level) {
+			uint64_t *b = d->bits[from];
+
+			for (wi = 0; wi < words; wi++) {
+				uint64_t x = b[wi];
+
+				b[wi] = 0;
+				for (; x != 0; x &= x - 1) {
+					uint32_t v = (uint32_t)(wi * 64 +
+					    (size_t)__builtin_ctzll(x));
+
+					if (dist_expand(a, d, w, v, dist,
+					    to) == -1)
+						return -1;
+				}
+			}
+		} else {
+			for (i = 0; i < len; i++)
+				if (dist_expand(a, d, w, list[i], dist,
+				    to) == -1)
+					return -1;
+		}
+		if (d->len[to] == 0 && !d->long_level[to])
+			return 0;
+		long_level = d->long_level[to];
+		list = d->list[to];
+		len = d->len[to];
+		from = to;
+		to = !to;
+		dist++;
+	}
+}
+
+static int
+dist_run(struct hs_analysis *a, struct dist *d, struct weakmap_names *w)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t N = s->node_count, root = s->root, i;
+	size_t words = (size_t)N / 64 + 1;
+	int32_t dist;
+
+	d->cap = N / 128 > DIST_LIST_MIN ? N / 128 : DIST_LIST_MIN;
+	if (a->opts.level_list != 0)
+		d->cap = a->opts.level_list;
+	if ((d->seen = hs_calloc((size_t)N / 8 + 1, 1)) == NULL ||
+	    (d->list[0] = hs_alloc_array(d->cap, sizeof(uint32_t))) == NULL ||
+	    (d->list[1] = hs_alloc_array(d->cap, sizeof(uint32_t))) == NULL ||
+	    (d->bits[0] = hs_calloc(words, sizeof(uint64_t))) == NULL ||
+	    (d->bits[1] = hs_calloc(words, sizeof(uint64_t))) == NULL ||
+	    (a->bfs_edge = hs_alloc_array(N, sizeof(uint32_t))) == NULL)
+		goto oom;
+	/* Set as nodes are reached; the rest at the end. */
+	a->bfs_edge[root] = UINT32_MAX;
+	for (i = 0; i < d->nroots; i++) {
+		uint32_t t = d->roots[i];
+
+		/* The root's distance is set by the second search. */
+		if (t == root)
+			BIT_SET(d->seen, t);
+		else
+			reach(a, d->seen, t, 1);
+		a->bfs_edge[t] = d->root_edge[i];
+	}
+	if (dist_search(a, d, w, d->roots, d->nroots, 1) == -1)
+		goto oom;
+	dist = d->has_user ? HS_BASE_SYSTEM_DISTANCE : 0;
+	reach(a, d->seen, root, dist);
+	if (dist_search(a, d, w, &root, 1, dist) == -1)
+		goto oom;
+	/* As in DevTools, an object never reached counts with no distance. */
+	for (i = 0; i < N; i++) {
+		if (!BIT_GET(d->seen, i)) {
+			reach(a, d->seen, i, HS_NO_DISTANCE);
+			a->bfs_edge[i] = UINT32_MAX;
+		}
+	}
+	dist_free(d);
+	return 0;
+oom:
+	dist_free(d);
+	return hs_analysis_nomem(a);
 }
 
 /*
@@ -1018,34 +1139,39 @@ raw_sizes(struct hs_analysis *a)
 
 /*
  * The work is shared by two threads.  The side one takes what needs
- * nothing from the dominator tree: shallow sizes, class names, raw sizes
- * and the statistics, then the distances; then, once the tree is done,
- * the class retained sizes, and a share of the rest of the aggregation
- * (see aggregate.c).  It waits on the dominator step twice for memory's sake:
- * the raw sizes' column goes once the search is done with it (searched),
- * and the distances take their arrays once the dominator step is past its
- * peak (lt_done).  The main thread marks page-owned nodes and essential
- * edges and computes the dominator tree, whose predecessor lists wait for
- * the class names (classes_done), then does most of the aggregation.
+ * nothing from the dominator tree: shallow sizes, class names, raw sizes,
+ * the statistics and what the distances need of the node names; then,
+ * once the main thread's search is done with them, it lets the raw sizes
+ * and the node names go (searched), and searches for the distances beside
+ * the dominator step; then, once the tree is done (dom_done), the class
+ * retained sizes and a share of the rest of the aggregation (see
+ * aggregate.c).  The main thread marks page-owned nodes and essential
+ * edges and computes the dominator tree, whose predecessor lists, this
+ * step's peak of memory, wait for the columns to go (classes_done), then
+ * does most of the aggregation.
  */
 struct side {
 	struct hs_analysis	*a;
 	struct hs_aggregation	*ag;
 	struct weakmap_names	*w;
-	struct hs_gate		 searched, classes_done, lt_done, dom_done;
+	struct dist		 dist;
+	struct hs_gate		 searched, classes_done, dom_done;
 	/*
 	 * Set before the gate that follows them opens, so that after a
 	 * failure neither thread goes on with what the other did not make.
 	 */
+	int			 prelude_ok;	/* before searched */
 	int			 classes_ok;	/* before classes_done */
-	int			 prelude_ok;	/* before lt_done */
 	int			 dom_ok;	/* before dom_done */
 	int			 threaded;
 	int			 ret;
 	pthread_t		 thread;
 };
 
-/* Up to the classes: -1 if memory ran out (the message is set). */
+/*
+ * Up to what needs the node names: -1 if memory ran out (the message is
+ * set).
+ */
 static int
 side_classes(struct side *sd)
 {
@@ -1056,24 +1182,32 @@ side_classes(struct side *sd)
 	if (hs_classify(a) == -1)
 		return -1;
 	raw_sizes(a);
-	return 0;
+	if (hs_aggregate_early(sd->ag) == -1)
+		return hs_analysis_nomem(a);
+	return dist_prepare(a, &sd->dist);
 }
 
+/* What no step needs once the classes and the search are done. */
 static void
-free_raw_sizes(struct hs_analysis *a)
+free_columns(struct hs_analysis *a)
 {
 	hs_free(a->columns->node_self);
 	a->columns->node_self = NULL;
+	hs_free(a->columns->node_name);
+	a->columns->node_name = NULL;
+	hs_free(a->columns->locations);
+	a->columns->locations = NULL;
+	a->columns->location_count = 0;
 }
 
 /*
- * Once the dominator step is past its peak: -1 if memory ran out (the
- * message is set) or if the main thread failed (it set the message).
+ * Once the columns are gone: -1 if memory ran out (the message is set) or
+ * if the main thread failed (it set the message).
  */
 static int
 side_rest(struct side *sd)
 {
-	if (!sd->prelude_ok || distances(sd->a, sd->w) == -1)
+	if (dist_run(sd->a, &sd->dist, sd->w) == -1)
 		return -1;
 	hs_gate_wait(&sd->dom_done);
 	if (!sd->dom_ok)
@@ -1089,19 +1223,17 @@ side_thread(void *arg)
 	struct side *sd = arg;
 
 	sd->ret = side_classes(sd);
-	/* The statistics while the main thread searches. */
-	if (sd->ret == 0 && hs_aggregate_early(sd->ag) == -1)
-		sd->ret = hs_analysis_nomem(sd->a);
 	if (sd->ret == 0) {
 		hs_gate_wait(&sd->searched);
-		free_raw_sizes(sd->a);
+		if (!sd->prelude_ok)
+			sd->ret = -1;	/* the main thread says why */
+		else
+			free_columns(sd->a);
 	}
 	sd->classes_ok = sd->ret == 0;
 	hs_gate_open(&sd->classes_done);
-	if (sd->ret == 0) {
-		hs_gate_wait(&sd->lt_done);
+	if (sd->ret == 0)
 		sd->ret = side_rest(sd);
-	}
 	return NULL;
 }
 
@@ -1124,7 +1256,6 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	sd.w = &w;
 	hs_gate_init(&sd.searched);
 	hs_gate_init(&sd.classes_done);
-	hs_gate_init(&sd.lt_done);
 	hs_gate_init(&sd.dom_done);
 	if (progress)
 		progress(ctx, "dominators");
@@ -1138,10 +1269,6 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	sd.threaded = pthread_create(&sd.thread, NULL, side_thread, &sd) == 0;
 	if (!sd.threaded && side_classes(&sd) == -1)
 		goto out;
-	if (!sd.threaded && hs_aggregate_early(ag) == -1) {
-		hs_analysis_nomem(a);
-		goto out;
-	}
 	if ((indeg = hs_calloc((size_t)a->snap->node_count + 2,
 	    sizeof(uint32_t))) == NULL) {
 		hs_analysis_nomem(a);
@@ -1153,8 +1280,10 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	/* All WeakMap names are known now: the cache is only read below. */
 	sd.prelude_ok = 1;
 	rc = dominators(a, ess, indeg, &sd.searched,
-	    sd.threaded ? &sd.classes_done : NULL, &sd.lt_done);
-	indeg = NULL;	/* freed by dominators() */
+	    sd.threaded ? &sd.classes_done : NULL);
+	/* dominators() freed both. */
+	ess = NULL;
+	indeg = NULL;
 	if (rc == -1) {
 		hs_analysis_nomem(a);
 		goto out;
@@ -1164,8 +1293,8 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	sd.dom_ok = 1;
 	hs_gate_open(&sd.dom_done);
 	if (!sd.threaded) {
-		free_raw_sizes(a);
-		if (distances(a, &w) == -1)
+		free_columns(a);
+		if (dist_run(a, &sd.dist, &w) == -1)
 			goto out;
 		if (hs_aggregate_side(ag) == -1) {
 			hs_analysis_nomem(a);
@@ -1184,15 +1313,14 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 out:
 	/* On failure too: the side must not wait for what will not come. */
 	hs_gate_open(&sd.searched);
-	hs_gate_open(&sd.lt_done);
 	hs_gate_open(&sd.dom_done);
 	if (sd.threaded)
 		pthread_join(sd.thread, NULL);
 	hs_gate_destroy(&sd.searched);
 	hs_gate_destroy(&sd.classes_done);
-	hs_gate_destroy(&sd.lt_done);
 	hs_gate_destroy(&sd.dom_done);
 	hs_aggregation_free(ag);
+	dist_free(&sd.dist);
 	hs_free(ess);
 	hs_free(indeg);
 	weakmap_free(&w);

@@ -41,6 +41,10 @@ struct hs_analysis_options {
 	size_t		 allocation_sites;
 	size_t		 shape_cache;	/* bytes of property lists kept
 					   by the shape names (0: 64 MiB) */
+	size_t		 level_list;	/* nodes a level of the distances'
+					   search lists before it takes a
+					   bit a node (0: N/128, 65536 at
+					   least) */
 };
 
 struct hs_class {
@@ -100,9 +104,10 @@ struct hs_statistics {
 struct hs_analysis {
 	const struct hs_snapshot *snap;
 	/*
-	 * The same snapshot, whose columns node_self and node_detached the
-	 * analysis frees (and sets to NULL) once it is done with them: on a
-	 * big snapshot, memory is what limits.
+	 * The same snapshot, whose columns node_self, node_detached and
+	 * node_name, and locations, the analysis frees (and sets to NULL,
+	 * location_count to 0) once it is done with them: on a big
+	 * snapshot, memory is what limits.
 	 */
 	struct hs_snapshot *columns;
 	struct hs_analysis_options opts;
@@ -186,7 +191,8 @@ int		 hs_analysis_nomem(struct hs_analysis *);
 
 /*
  * The aggregation (aggregate.c), for the two threads: early the
- * statistics, which need the classes only; then main the class rows and
+ * statistics and the closures' sites, which need the classes and the node
+ * names but not the dominator tree; then main the class rows and
  * retainers, side the class retained sizes, and the class members go to
  * whichever is free first.  Early and side report failure by -1 alone
  * (memory).  Main and side need the dominator tree and the classes;

@@ -20,9 +20,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* shape_cache: 0 for the default, 1 for room for one property list. */
+/*
+ * By the bits of 'tune': room for one property list in the shape names'
+ * cache (1), for one node in a list of the distances' levels (2).
+ */
 static void
-analyze(struct hs_snapshot *snap, size_t shape_cache)
+analyze(struct hs_snapshot *snap, unsigned tune)
 {
 	struct hs_analysis_options o;
 	struct hs_analysis *a;
@@ -34,7 +37,8 @@ analyze(struct hs_snapshot *snap, size_t shape_cache)
 	o.path_classes = 30;
 	o.closure_sites = 500;
 	o.allocation_sites = 200;
-	o.shape_cache = shape_cache;
+	o.shape_cache = tune & 1;
+	o.level_list = (tune & 2) >> 1;
 	if ((a = hs_analysis_new(snap, &o)) == NULL)
 		return;
 	(void)hs_analysis_run(a, NULL, NULL);
@@ -83,8 +87,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ok && hs_snapshot_reader_finish(r) == 0 &&
 	    (snap = hs_snapshot_reader_take(r)) != NULL) {
-		/* The last byte's low bit: the shape names' other way. */
-		analyze(snap, size && (data[size - 1] & 1) ? 1 : 0);
+		/* The last byte's two low bits: see analyze(). */
+		analyze(snap, size ? data[size - 1] & 3 : 0);
 		hs_snapshot_free(snap);
 	}
 	hs_snapshot_reader_free(r);

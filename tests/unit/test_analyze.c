@@ -129,7 +129,8 @@ read_snapshot(const char *name)
 }
 
 static struct hs_analysis *
-analyse(struct hs_snapshot *s, int raw, size_t shape_cache)
+analyse(struct hs_snapshot *s, int raw, size_t shape_cache,
+    size_t level_list)
 {
 	struct hs_summarize_options o;
 	struct hs_analysis *a;
@@ -137,6 +138,7 @@ analyse(struct hs_snapshot *s, int raw, size_t shape_cache)
 	hs_summarize_defaults(&o);
 	o.analysis.raw = raw;
 	o.analysis.shape_cache = shape_cache;
+	o.analysis.level_list = level_list;
 	a = hs_analysis_new(s, &o.analysis);
 	assert_non_null(a);
 	if (hs_analysis_run(a, NULL, NULL) == -1)
@@ -156,10 +158,11 @@ find_row(struct expected *e, const char *key)
 }
 
 static void
-check_against_devtools(const char *name, size_t shape_cache)
+check_against_devtools(const char *name, size_t shape_cache,
+    size_t level_list)
 {
 	struct hs_snapshot *s = read_snapshot(name);
-	struct hs_analysis *a = analyse(s, 0, shape_cache);
+	struct hs_analysis *a = analyse(s, 0, shape_cache, level_list);
 	struct expected e;
 	size_t i, classes = 0, bad = 0;
 
@@ -270,7 +273,7 @@ static void \
 test_##scenario##_node##major(void **state) \
 { \
 	(void)state; \
-	check_against_devtools(#scenario "-node" #major, 0); \
+	check_against_devtools(#scenario "-node" #major, 0, 0); \
 }
 
 DEVTOOLS_TEST(empty, 18)
@@ -294,8 +297,61 @@ static void
 test_small_shape_cache(void **state)
 {
 	(void)state;
-	check_against_devtools("mixed-node22", 1);
-	check_against_devtools("alloc-node24", 1);
+	check_against_devtools("mixed-node22", 1, 0);
+	check_against_devtools("alloc-node24", 1, 0);
+}
+
+/* How many edges of the distances' search lead from the root to v. */
+static uint32_t
+search_depth(const struct hs_analysis *a, uint32_t v)
+{
+	const struct hs_snapshot *s = a->snap;
+	uint32_t depth = 0;
+
+	while (v != s->root && a->bfs_edge[v] != UINT32_MAX) {
+		assert_int_equal(HS_EDGE_TO(s, a->bfs_edge[v]), v);
+		v = hs_edge_source(s, a->bfs_edge[v]);
+		assert_true(++depth <= s->node_count);
+	}
+	return depth;
+}
+
+/*
+ * The distances' search with room for one node in a level's list: every
+ * level but the first is then a bit a node, walked in node order.  The
+ * distances stay DevTools', and every node is reached as many edges from
+ * the root as with lists (maybe by another path as short).
+ */
+static void
+test_long_levels(void **state)
+{
+	static const char *const names[] = { "mixed-node22", "alloc-node24",
+	    "mixed-node18" };
+	size_t i;
+	uint32_t v;
+
+	(void)state;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		struct hs_snapshot *s = read_snapshot(names[i]);
+		struct hs_snapshot *s2 = read_snapshot(names[i]);
+		struct hs_analysis *lists = analyse(s, 0, 0, 0);
+		struct hs_analysis *bits = analyse(s2, 0, 0, 1);
+		size_t moved = 0;
+
+		check_against_devtools(names[i], 0, 1);
+		for (v = 0; v < s->node_count; v++) {
+			assert_int_equal(search_depth(lists, v),
+			    search_depth(bits, v));
+			if (lists->bfs_edge[v] != bits->bfs_edge[v])
+				moved++;
+		}
+		/* Some paths changed: the bit sets were used. */
+		assert_true(moved > 0);
+		hs_analysis_free(bits);
+		hs_analysis_free(lists);
+		hs_snapshot_free(s2);
+		hs_snapshot_free(s);
+	}
 }
 
 /* Whether a class name is a shape name, "{a, b, c}". */
@@ -317,7 +373,8 @@ test_raw(void **state)
 	/* Two reads: an analysis frees the columns it is done with. */
 	struct hs_snapshot *s = read_snapshot("mixed-node22");
 	struct hs_snapshot *s2 = read_snapshot("mixed-node22");
-	struct hs_analysis *dev = analyse(s, 0, 0), *raw = analyse(s2, 1, 0);
+	struct hs_analysis *dev = analyse(s, 0, 0, 0);
+	struct hs_analysis *raw = analyse(s2, 1, 0, 0);
 	uint64_t total = 0;
 	size_t i, shapes = 0;
 
@@ -379,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_alloc_node24),
 		cmocka_unit_test(test_raw),
 		cmocka_unit_test(test_small_shape_cache),
+		cmocka_unit_test(test_long_levels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
