@@ -16,6 +16,7 @@
 
 #define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
 #define GROUP_CACHE	4096
+#define NAME_CACHE	16384
 
 /*
  * Count, sizes and largest object of each class (distances, raw sizes and
@@ -319,7 +320,8 @@ cmp_retainer(const void *x, const void *y)
 		return p->count > q->count ? -1 : 1;
 	if (p->source != q->source)
 		return p->source < q->source ? -1 : 1;
-	return p->edge < q->edge ? -1 : p->edge > q->edge;
+	return p->edge_rank < q->edge_rank ? -1 :
+	    p->edge_rank > q->edge_rank;
 }
 
 /* By target, then count (largest first), then as cmp_retainer. */
@@ -339,79 +341,236 @@ cmp_retainer_count_first(const void *x, const void *y)
  * Who holds each class: (retaining class, edge) groups over every strong
  * edge into the class's counted objects, with the number of such edges and
  * the retained size of the objects they reach.  Edges from the root are
- * left out, as in DevTools' retainers view.  The groups of every class are
- * collected, beside the class retained sizes on the other core; only the
- * largest classes' are kept (retainers_keep()).
+ * left out, as in DevTools' retainers view.
+ *
+ * The edges are collected on both threads, a slice of nodes at a time,
+ * each thread into groups of its own (see hs_aggregation), keyed by the
+ * edge's kind and what hs_label_name() makes of its name: the labels,
+ * which intern strings, are made once both are done (retainers_merge()),
+ * in an order that does not depend on which thread took which slice.
+ * Only the largest classes' groups are kept (retainers_keep()).
  */
+struct group {
+	uint32_t	key[4];		/* target, source, kind, name */
+	uint64_t	count;
+	uint64_t	retained;
+};
+
 struct groups {
-	struct hs_hmap		 map;
-	struct hs_retainer	*g;
-	size_t			 cap;
+	struct hs_hmap	 map;
+	struct group	*g;
+	size_t		 cap;
+};
+
+#define RETAINER_SLICE	65536	/* nodes */
+
+/* Collects slices of nodes until none is left; -1: out of memory. */
+static int
+retainers_collect(struct hs_analysis *a, struct groups *gr,
+    atomic_uint *next_slice)
+{
+	const struct hs_snapshot *s = a->snap;
+	struct group_slot {
+		uint32_t key[4];
+		uint32_t id;
+	} *cache = NULL;
+	struct name_slot {
+		uint64_t key;
+		uint32_t name;
+	} *names = NULL;
+	size_t i, slot;
+	uint32_t v, e, from, to;
+	int ret = -1;
+
+	if ((cache = hs_alloc_array(GROUP_CACHE, sizeof(*cache))) == NULL ||
+	    (names = hs_calloc(NAME_CACHE, sizeof(*names))) == NULL)
+		goto out;
+	for (i = 0; i < GROUP_CACHE; i++)
+		cache[i].id = UINT32_MAX;
+	while ((from = atomic_fetch_add(next_slice, 1)) <
+	    (s->node_count + RETAINER_SLICE - 1) / RETAINER_SLICE) {
+		from *= RETAINER_SLICE;
+		to = s->node_count - from < RETAINER_SLICE ? s->node_count :
+		    from + RETAINER_SLICE;
+		for (v = from; v < to; v++) {
+			if (v == s->root)
+				continue;
+			for (e = s->first_edge[v]; e < s->first_edge[v + 1];
+			    e++) {
+				enum hs_edge_kind kind = HS_EDGE_KIND(s, e);
+				uint32_t t = HS_EDGE_TO(s, e), key[4], id;
+				uint64_t nk;
+				struct group *g;
+				int added;
+
+				if (a->self[t] == 0 || kind == HS_EK_WEAK)
+					continue;
+				key[0] = a->node_class[t];
+				key[1] = a->node_class[v];
+				key[2] = kind;
+				/* Names repeat: a direct-mapped cache. */
+				nk = ((uint64_t)kind << 32 | s->edge_name[e]) +
+				    1;
+				slot = hs_hash_u64(nk) & (NAME_CACHE - 1);
+				if (names[slot].key != nk) {
+					names[slot].key = nk;
+					names[slot].name = hs_label_name(s,
+					    kind, s->edge_name[e]);
+				}
+				key[3] = names[slot].name;
+				/* So do the groups. */
+				slot = hs_hash_u64(((uint64_t)key[0] << 32 |
+				    key[1]) ^ ((uint64_t)key[3] << 17) ^
+				    key[2]) & (GROUP_CACHE - 1);
+				if (cache[slot].id != UINT32_MAX &&
+				    memcmp(cache[slot].key, key,
+				    sizeof(key)) == 0) {
+					g = &gr->g[cache[slot].id];
+					g->count++;
+					g->retained += a->retained[t];
+					continue;
+				}
+				id = hs_hmap_intern(&gr->map, key, sizeof(key),
+				    &added);
+				if (id == UINT32_MAX)
+					goto out;
+				memcpy(cache[slot].key, key, sizeof(key));
+				cache[slot].id = id;
+				if (added) {
+					if (hs_grow(&gr->g, &gr->cap,
+					    (size_t)id + 1, sizeof(*gr->g)) ==
+					    -1)
+						goto out;
+					g = &gr->g[id];
+					memcpy(g->key, key, sizeof(key));
+					g->count = g->retained = 0;
+				}
+				gr->g[id].count++;
+				gr->g[id].retained += a->retained[t];
+			}
+		}
+	}
+	ret = 0;
+out:
+	hs_free(cache);
+	hs_free(names);
+	return ret;
+}
+
+static int
+cmp_group(const void *x, const void *y)
+{
+	const struct group *p = x, *q = y;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (p->key[i] != q->key[i])
+			return p->key[i] < q->key[i] ? -1 : 1;
+	return 0;
+}
+
+struct label_text {
+	const char	*text;
+	uint32_t	 id;
 };
 
 static int
-retainers_collect(struct hs_analysis *a, struct groups *gr)
+cmp_label_text(const void *x, const void *y)
 {
-	const struct hs_snapshot *s = a->snap;
-	struct {
-		uint32_t key[3];
-		uint32_t id;
-	} *cache;
-	size_t i, slot;
-	uint32_t v, e;
+	const struct label_text *p = x, *q = y;
 
-	if ((cache = hs_alloc_array(GROUP_CACHE, sizeof(*cache))) == NULL)
-		return hs_analysis_nomem(a);
-	for (i = 0; i < GROUP_CACHE; i++)
-		cache[i].id = UINT32_MAX;
-	for (v = 0; v < s->node_count; v++) {
-		if (v == s->root)
-			continue;
-		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
-			uint32_t t = HS_EDGE_TO(s, e), key[3], id;
-			struct hs_retainer *r;
-			int added;
+	return strcmp(p->text, q->text);
+}
 
-			if (a->self[t] == 0 || HS_EDGE_KIND(s, e) == HS_EK_WEAK)
-				continue;
-			key[0] = a->node_class[t];
-			key[1] = a->node_class[v];
-			if ((key[2] = hs_edge_label(a, e)) == UINT32_MAX)
-				goto oom;
-			/* The same groups recur: a direct-mapped cache first. */
-			slot = hs_hash_u64(((uint64_t)key[0] << 32 | key[1]) ^
-			    (uint64_t)key[2] << 17) & (GROUP_CACHE - 1);
-			if (cache[slot].id != UINT32_MAX &&
-			    memcmp(cache[slot].key, key, sizeof(key)) == 0) {
-				r = &gr->g[cache[slot].id];
-				r->count++;
-				r->retained += a->retained[t];
-				continue;
-			}
-			id = hs_hmap_intern(&gr->map, key, sizeof(key), &added);
-			if (id == UINT32_MAX)
-				goto oom;
-			memcpy(cache[slot].key, key, sizeof(key));
-			cache[slot].id = id;
-			if (added) {
-				if (hs_grow(&gr->g, &gr->cap, (size_t)id + 1,
-				    sizeof(*gr->g)) == -1)
-					goto oom;
-				r = &gr->g[id];
-				memset(r, 0, sizeof(*r));
-				r->target = key[0];
-				r->source = key[1];
-				r->edge = key[2];
-			}
-			gr->g[id].count++;
-			gr->g[id].retained += a->retained[t];
-		}
+/*
+ * Each retainer's label's rank in the order of the labels' texts, which
+ * breaks ties between groups the same way whatever the labels' ids.
+ */
+static int
+label_ranks(struct hs_analysis *a, struct hs_retainer *r, size_t n)
+{
+	size_t nl = a->labels.count, i;
+	struct label_text *lt;
+	uint32_t *rank;
+
+	if ((lt = hs_alloc_array(nl + 1, sizeof(*lt))) == NULL)
+		return -1;
+	if ((rank = hs_alloc_array(nl + 1, sizeof(*rank))) == NULL) {
+		hs_free(lt);
+		return -1;
 	}
-	hs_free(cache);
+	for (i = 0; i < nl; i++) {
+		lt[i].text = hs_analysis_label(a, (uint32_t)i);
+		lt[i].id = (uint32_t)i;
+	}
+	qsort(lt, nl, sizeof(*lt), cmp_label_text);
+	for (i = 0; i < nl; i++)
+		rank[lt[i].id] = (uint32_t)i;
+	for (i = 0; i < n; i++)
+		r[i].edge_rank = rank[r[i].edge];
+	hs_free(rank);
+	hs_free(lt);
 	return 0;
-oom:
-	hs_free(cache);
-	return hs_analysis_nomem(a);
+}
+
+/*
+ * The two threads' groups as retainers (target, source, label), by key:
+ * names that differ can share a label (two names --redact drops).
+ */
+static int
+retainers_merge(struct hs_analysis *a, struct groups *gr, size_t ngr,
+    struct hs_retainer **outp, size_t *noutp)
+{
+	struct hs_hmap map;
+	struct hs_retainer *out = NULL;
+	struct group *all;
+	size_t n = 0, cap = 0, i, k;
+	int ret = -1;
+
+	for (k = 0; k < ngr; k++)
+		n += gr[k].map.count;
+	if ((all = hs_alloc_array(n + 1, sizeof(*all))) == NULL)
+		return -1;
+	for (n = 0, k = 0; k < ngr; k++) {
+		memcpy(all + n, gr[k].g, gr[k].map.count * sizeof(*all));
+		n += gr[k].map.count;
+	}
+	qsort(all, n, sizeof(*all), cmp_group);
+	hs_hmap_init(&map);
+	for (i = 0; i < n; i++) {
+		uint32_t key[3], id;
+		int added;
+
+		key[0] = all[i].key[0];
+		key[1] = all[i].key[1];
+		if ((key[2] = hs_label(a, (enum hs_edge_kind)all[i].key[2],
+		    all[i].key[3])) == UINT32_MAX ||
+		    (id = hs_hmap_intern(&map, key, sizeof(key), &added)) ==
+		    UINT32_MAX)
+			goto out;
+		if (added) {
+			if (hs_grow(&out, &cap, (size_t)id + 1,
+			    sizeof(*out)) == -1)
+				goto out;
+			memset(&out[id], 0, sizeof(*out));
+			out[id].target = key[0];
+			out[id].source = key[1];
+			out[id].edge = key[2];
+		}
+		out[id].count += all[i].count;
+		out[id].retained += all[i].retained;
+	}
+	if (label_ranks(a, out, map.count) == -1)
+		goto out;
+	*outp = out;
+	*noutp = map.count;
+	out = NULL;
+	ret = 0;
+out:
+	hs_free(out);
+	hs_free(all);
+	hs_hmap_free(&map);
+	return ret;
 }
 
 /*
@@ -420,11 +579,12 @@ oom:
  * order of retained size.
  */
 static int
-retainers_keep(struct hs_analysis *a, struct groups *gr, const uint32_t *order)
+retainers_keep(struct hs_analysis *a, struct hs_retainer *g, size_t n,
+    const uint32_t *order)
 {
 	size_t nsel = a->opts.retainer_classes, per = a->opts.retainers_per_class;
-	size_t n = gr->map.count, i, j, k, nout = 0;
-	struct hs_retainer *g = gr->g, *out;
+	size_t i, j, k, nout = 0;
+	struct hs_retainer *out;
 	uint8_t *selected;
 
 	if (nsel > a->class_count)
@@ -714,7 +874,8 @@ oom:
  */
 struct hs_aggregation {
 	struct hs_analysis	*a;
-	struct groups		 gr;
+	struct groups		 gr[2];		/* main's, side's */
+	atomic_uint		 next_slice;	/* of retainers_collect() */
 	struct closure_sites	 closures;
 	uint32_t		*largest;	/* per class */
 	atomic_uint		 next_step;	/* of shared_steps[] */
@@ -759,7 +920,9 @@ hs_aggregation_new(struct hs_analysis *a)
 		return NULL;
 	ag->a = a;
 	atomic_init(&ag->next_step, 0);
-	hs_hmap_init(&ag->gr.map);
+	atomic_init(&ag->next_slice, 0);
+	hs_hmap_init(&ag->gr[0].map);
+	hs_hmap_init(&ag->gr[1].map);
 	return ag;
 }
 
@@ -790,8 +953,8 @@ hs_aggregate_main(struct hs_aggregation *ag, hs_progress_fn progress,
 		return -1;
 	if (progress)
 		progress(ctx, "retainers");
-	if (retainers_collect(a, &ag->gr) == -1)
-		return -1;
+	if (retainers_collect(a, &ag->gr[0], &ag->next_slice) == -1)
+		return hs_analysis_nomem(a);
 	if (run_shared(ag) == -1)
 		return hs_analysis_nomem(a);
 	return 0;
@@ -800,7 +963,8 @@ hs_aggregate_main(struct hs_aggregation *ag, hs_progress_fn progress,
 int
 hs_aggregate_side(struct hs_aggregation *ag)
 {
-	if (class_retained(ag->a) == -1 || run_shared(ag) == -1)
+	if (class_retained(ag->a) == -1 || run_shared(ag) == -1 ||
+	    retainers_collect(ag->a, &ag->gr[1], &ag->next_slice) == -1)
 		return -1;
 	return 0;
 }
@@ -809,14 +973,19 @@ int
 hs_aggregate_finish(struct hs_aggregation *ag)
 {
 	struct hs_analysis *a = ag->a;
+	struct hs_retainer *g = NULL;
 	uint32_t *order;
-	size_t i;
+	size_t i, n;
 	int ret = -1;
 
 	statistics_total(a);
 	if ((order = classes_by_retained(a)) == NULL)
 		return hs_analysis_nomem(a);
-	if (retainers_keep(a, &ag->gr, order) == -1 ||
+	if (retainers_merge(a, ag->gr, 2, &g, &n) == -1) {
+		hs_analysis_nomem(a);
+		goto out;
+	}
+	if (retainers_keep(a, g, n, order) == -1 ||
 	    paths(a, order, ag->largest) == -1 || allocations(a) == -1)
 		goto out;
 	closures(a, &ag->closures);
@@ -825,6 +994,7 @@ hs_aggregate_finish(struct hs_aggregation *ag)
 			a->classes[i].distance = HS_NO_DISTANCE;
 	ret = 0;
 out:
+	hs_free(g);
 	hs_free(order);
 	return ret;
 }
@@ -832,10 +1002,14 @@ out:
 void
 hs_aggregation_free(struct hs_aggregation *ag)
 {
+	size_t i;
+
 	if (ag == NULL)
 		return;
-	hs_free(ag->gr.g);
-	hs_hmap_free(&ag->gr.map);
+	for (i = 0; i < 2; i++) {
+		hs_free(ag->gr[i].g);
+		hs_hmap_free(&ag->gr[i].map);
+	}
 	hs_free(ag->largest);
 	closure_sites_free(&ag->closures);
 	hs_free(ag);

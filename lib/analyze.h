@@ -68,6 +68,7 @@ struct hs_retainer {
 	uint32_t	 target;	/* class index */
 	uint32_t	 source;	/* class index */
 	uint32_t	 edge;		/* id in a->labels */
+	uint32_t	 edge_rank;	/* its label's, in text order */
 	uint64_t	 count;
 	uint64_t	 retained;
 	int		 top_count;	/* among the best by count */
@@ -214,6 +215,12 @@ int		 hs_name_is_identifier(const char *s, size_t len);
 int		 hs_name_is_private(const struct hs_analysis *, const char *s,
 		    size_t len);
 uint32_t	 hs_edge_label(struct hs_analysis *, uint32_t edge);
+/* Edge names as far as their labels go; the labels of those (classify.c). */
+#define HS_LABEL_INDEX		UINT32_MAX
+#define HS_LABEL_PRIVATE	(UINT32_MAX - 1)
+uint32_t	 hs_label_name(const struct hs_snapshot *, enum hs_edge_kind,
+		    uint32_t name);
+uint32_t	 hs_label(struct hs_analysis *, enum hs_edge_kind, uint32_t name);
 uint32_t	 hs_edge_source(const struct hs_snapshot *, uint32_t edge);
 
 #endif

@@ -1038,6 +1038,29 @@ out:
 }
 
 /*
+ * What of an edge's name its label depends on: HS_LABEL_INDEX for an
+ * element or hidden edge, or a name of digits; HS_LABEL_PRIVATE for a name
+ * that is not an identifier; else the name itself (which --redact may
+ * still drop).  It only reads the snapshot, so threads may call it.
+ */
+uint32_t
+hs_label_name(const struct hs_snapshot *s, enum hs_edge_kind kind,
+    uint32_t name)
+{
+	const char *p;
+	size_t len;
+
+	if (kind == HS_EK_ELEMENT || kind == HS_EK_HIDDEN)
+		return HS_LABEL_INDEX;
+	p = string_or_empty(s, name, &len);
+	if (len > 0 && strspn(p, "0123456789") == len)
+		return HS_LABEL_INDEX;
+	if (!hs_name_is_identifier(p, len))
+		return HS_LABEL_PRIVATE;
+	return name;
+}
+
+/*
  * A retainer edge in words, as DevTools writes edges: ".name" for a
  * property, "[]" for an element (its index left out, so that elements
  * group), "->name" for a context variable, "{name}" for an internal edge.
@@ -1048,25 +1071,26 @@ uint32_t
 hs_edge_label(struct hs_analysis *a, uint32_t e)
 {
 	const struct hs_snapshot *s = a->snap;
+
+	return hs_label(a, HS_EDGE_KIND(s, e), s->edge_name[e]);
+}
+
+/* The same from an edge's kind and name, or what hs_label_name() made of it. */
+uint32_t
+hs_label(struct hs_analysis *a, enum hs_edge_kind kind, uint32_t name)
+{
+	const struct hs_snapshot *s = a->snap;
 	char tmp[HS_NAME_MAX + 8];
 	const char *p;
 	size_t len, slot;
 	uint64_t key;
 	uint32_t id;
-	int n, index;
+	int n, index = 0;
 
 	/* Labels repeat a lot: a direct-mapped cache avoids most hashing. */
-	switch (HS_EDGE_KIND(s, e)) {
-	case HS_EK_ELEMENT:
-	case HS_EK_HIDDEN:
-		/* The name is an index: one label for the kind. */
-		key = (uint64_t)HS_EDGE_KIND(s, e) << 32 | UINT32_MAX;
-		break;
-	default:
-		key = (uint64_t)HS_EDGE_KIND(s, e) << 32 | s->edge_name[e];
-		break;
-	}
-	key++;
+	if (kind == HS_EK_ELEMENT || kind == HS_EK_HIDDEN)
+		name = HS_LABEL_INDEX;	/* one label for the kind */
+	key = ((uint64_t)kind << 32 | name) + 1;
 	slot = hs_hash_u64(key) & (LABEL_CACHE - 1);
 	if (a->label_key == NULL) {
 		if ((a->label_key = hs_calloc(LABEL_CACHE,
@@ -1077,22 +1101,25 @@ hs_edge_label(struct hs_analysis *a, uint32_t e)
 	}
 	if (a->label_key[slot] == key)
 		return a->label_val[slot];
-	if (HS_EDGE_KIND(s, e) == HS_EK_ELEMENT ||
-	    HS_EDGE_KIND(s, e) == HS_EK_HIDDEN) {
-		p = "";		/* the name is an index */
-		len = 0;
-	} else {
-		p = string_or_empty(s, s->edge_name[e], &len);
-	}
-	if ((index = len > 0 && strspn(p, "0123456789") == len)) {
-		/* An index under another name (a backing store's slots). */
+	if (name == HS_LABEL_INDEX) {
+		/* An index, or one under another name (a backing store's). */
+		index = 1;
 		p = "[]";
 		len = 2;
-	} else if (hs_name_is_private(a, p, len)) {
+	} else if (name == HS_LABEL_PRIVATE) {
 		p = "?";
 		len = 1;
+	} else {
+		p = string_or_empty(s, name, &len);
+		if ((index = len > 0 && strspn(p, "0123456789") == len)) {
+			p = "[]";
+			len = 2;
+		} else if (hs_name_is_private(a, p, len)) {
+			p = "?";
+			len = 1;
+		}
 	}
-	switch (HS_EDGE_KIND(s, e)) {
+	switch (kind) {
 	case HS_EK_ELEMENT:
 		n = snprintf(tmp, sizeof(tmp), "[]");
 		break;

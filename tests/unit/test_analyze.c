@@ -7,7 +7,10 @@
  */
 #include "testutil.h"
 
+#include "alloc.h"
 #include "analyze.h"
+#include "hmap.h"
+#include "regex.h"
 #include "snapshot.h"
 #include "summarize.h"
 
@@ -364,6 +367,103 @@ is_shape_name(const char *s)
 }
 
 /*
+ * The retainers, collected on two threads by slices of nodes and grouped
+ * by names before labels, against the same groups made edge by edge from
+ * each edge's label: with every group kept, the same groups with the same
+ * counts and retained sizes, each class's largest first.  With --redact
+ * too, which puts names that differ under one label.
+ */
+struct naive_group {
+	uint64_t	count, retained;
+};
+
+static void
+check_retainers(const char *name, const char *redact)
+{
+	struct hs_snapshot *s = read_snapshot(name);
+	struct hs_summarize_options o;
+	struct hs_analysis *a;
+	struct hs_hmap map;
+	struct naive_group *g = NULL;
+	uint64_t *best;
+	size_t cap = 0, i;
+	uint32_t v, e;
+	char err[256];
+
+	hs_summarize_defaults(&o);
+	o.analysis.retainer_classes = SIZE_MAX;
+	o.analysis.retainers_per_class = SIZE_MAX;
+	if (redact != NULL)
+		assert_non_null(o.analysis.redact = hs_regex_new(redact, 0,
+		    err, sizeof(err)));
+	assert_non_null(a = hs_analysis_new(s, &o.analysis));
+	if (hs_analysis_run(a, NULL, NULL) == -1)
+		fail_msg("analysis: %s", hs_analysis_error(a));
+	hs_hmap_init(&map);
+	assert_non_null(best = calloc(a->class_count + 1, sizeof(*best)));
+	for (v = 0; v < s->node_count; v++) {
+		if (v == s->root)
+			continue;
+		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
+			uint32_t t = HS_EDGE_TO(s, e), key[3], id;
+			int added;
+
+			if (a->self[t] == 0 || HS_EDGE_KIND(s, e) == HS_EK_WEAK)
+				continue;
+			key[0] = a->node_class[t];
+			key[1] = a->node_class[v];
+			key[2] = hs_edge_label(a, e);
+			assert_int_not_equal(key[2], UINT32_MAX);
+			id = hs_hmap_intern(&map, key, sizeof(key), &added);
+			assert_int_not_equal(id, UINT32_MAX);
+			if (added) {
+				assert_int_equal(hs_grow(&g, &cap,
+				    (size_t)id + 1, sizeof(*g)), 0);
+				memset(&g[id], 0, sizeof(*g));
+			}
+			g[id].count++;
+			g[id].retained += a->retained[t];
+		}
+	}
+	for (i = 0; i < map.count; i++) {
+		const uint32_t *key = (const uint32_t *)(const void *)
+		    hs_hmap_key(&map, (uint32_t)i, NULL);
+
+		if (g[i].retained > best[key[0]])
+			best[key[0]] = g[i].retained;
+	}
+	assert_int_equal(a->retainer_count, map.count);
+	for (i = 0; i < a->retainer_count; i++) {
+		const struct hs_retainer *r = &a->retainers[i];
+		uint32_t key[3] = { r->target, r->source, r->edge }, id;
+
+		id = hs_hmap_find(&map, key, sizeof(key));
+		if (id == UINT32_MAX)
+			fail_msg("%s: a retainer group not made edge by edge",
+			    name);
+		assert_int_equal(r->count, g[id].count);
+		assert_int_equal(r->retained, g[id].retained);
+		if (i == 0 || r->target != a->retainers[i - 1].target)
+			assert_int_equal(r->retained, best[r->target]);
+	}
+	free(best);
+	hs_free(g);
+	hs_hmap_free(&map);
+	hs_analysis_free(a);
+	hs_regex_free(o.analysis.redact);
+	hs_snapshot_free(s);
+}
+
+static void
+test_retainers(void **state)
+{
+	(void)state;
+	check_retainers("mixed-node22", NULL);
+	check_retainers("alloc-node24", NULL);
+	check_retainers("mixed-node20", "^(on|_)");
+}
+
+/*
  * With opts.raw, sizes are the file's self_size, and plain objects are not
  * named by their shape.
  */
@@ -437,6 +537,7 @@ main(void)
 		cmocka_unit_test(test_raw),
 		cmocka_unit_test(test_small_shape_cache),
 		cmocka_unit_test(test_long_levels),
+		cmocka_unit_test(test_retainers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
