@@ -4,6 +4,7 @@
  */
 #include <ctype.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,27 +315,42 @@ put_numbers(struct hs_records *w, const uint32_t *v, size_t n, int deltas)
 	w->line.len = (size_t)(p - w->line.data);
 }
 
-/* Ids as deltas: the first of each record is absolute. */
+/*
+ * Ids as deltas: the first of each record is absolute.  The records are
+ * numbered across the classes in order; this writes those from lo to hi.
+ */
 static void
-write_ids(struct hs_records *w, const struct hs_analysis *a, const uint32_t *order)
+write_ids(struct hs_records *w, const struct hs_analysis *a,
+    const uint32_t *order, size_t lo, size_t hi)
 {
 	const struct hs_snapshot *s = a->snap;
 	uint32_t *ids, *self;
-	size_t i, j, k, n;
+	size_t i, j, k, n, r = 0;
 
+	if (lo >= hi)
+		return;
 	if ((ids = hs_alloc_array(HS_IDS_PER_RECORD * 2,
 	    sizeof(uint32_t))) == NULL) {
 		w->failed = 1;
 		return;
 	}
 	self = ids + HS_IDS_PER_RECORD;
-	for (i = 0; i < a->class_count && !w->failed; i++) {
+	for (i = 0; i < a->class_count && r < hi && !w->failed; i++) {
 		const struct hs_class *c = &a->classes[order[i]];
+		size_t nrec = (c->count + HS_IDS_PER_RECORD - 1) /
+		    HS_IDS_PER_RECORD;
 
-		for (j = 0; j < c->count && !w->failed; j += n) {
+		if (r + nrec <= lo) {
+			r += nrec;
+			continue;
+		}
+		for (j = 0; j < c->count && r < hi && !w->failed; j += n,
+		    r++) {
 			n = c->count - j;
 			if (n > HS_IDS_PER_RECORD)
 				n = HS_IDS_PER_RECORD;
+			if (r < lo)
+				continue;
 			for (k = 0; k < n; k++) {
 				ids[k] = s->node_id[c->members[j + k]];
 				self[k] = a->self[c->members[j + k]];
@@ -352,13 +368,94 @@ write_ids(struct hs_records *w, const struct hs_analysis *a, const uint32_t *ord
 	hs_free(ids);
 }
 
+/*
+ * The ids records are most of a big summary's bytes and of the time it
+ * takes to write it.  With at least IDS_SPLIT_MIN ids (or m->ids_split),
+ * the second half of them (by ids, at a record's start) is compressed on a
+ * thread of its own into memory, as a zstd frame of its own, while the
+ * rest is written; it is appended after the first frame ends: zstd reads
+ * concatenated frames as one stream.  Which records go where depends on
+ * the counts alone.
+ */
+#define IDS_SPLIT_MIN	((uint64_t)1 << 20)
+
+struct ids_job {
+	const struct hs_analysis *a;
+	const uint32_t	*order;
+	size_t		 lo, hi;	/* records */
+	int		 level;
+	struct hs_buf	 out;
+	int		 nomem;
+	int		 ret;
+	char		 err[256];
+};
+
+static int
+job_sink(void *sink, const void *buf, size_t len)
+{
+	struct ids_job *job = sink;
+
+	if (hs_buf_add(&job->out, buf, len) == -1) {
+		job->nomem = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static void *
+ids_thread(void *arg)
+{
+	struct ids_job *job = arg;
+	struct hs_records w;
+
+	if (hs_rec_open(&w, job->level, job_sink, job) == -1) {
+		job->nomem = 1;
+		job->ret = -1;
+		return NULL;
+	}
+	write_ids(&w, job->a, job->order, job->lo, job->hi);
+	job->ret = hs_rec_close(&w, job->err, sizeof(job->err));
+	return NULL;
+}
+
+/*
+ * The record where the second half of the ids starts (with at least
+ * 'least' ids, else the end), and how many records there are.
+ */
+static size_t
+ids_split(const struct hs_analysis *a, const uint32_t *order, uint64_t least,
+    size_t *nrec)
+{
+	uint64_t total = 0, seen = 0;
+	size_t i, r = 0, split = SIZE_MAX;
+
+	for (i = 0; i < a->class_count; i++)
+		total += a->classes[i].count;
+	for (i = 0; i < a->class_count; i++) {
+		uint64_t count = a->classes[order[i]].count, j;
+
+		for (j = 0; j < count; j += HS_IDS_PER_RECORD, r++) {
+			if (split == SIZE_MAX && seen + j >= total / 2)
+				split = r;
+		}
+		seen += count;
+	}
+	*nrec = r;
+	if (total < least || split == SIZE_MAX)
+		return r;
+	return split;
+}
+
 int
 hs_summary_write(const struct hs_analysis *a, const struct hs_summary_meta *m,
     hs_write_fn fn, void *sink, char *err, size_t errlen)
 {
 	struct hs_records w;
+	struct ids_job job;
+	pthread_t thread;
 	uint32_t *order;
-	size_t i;
+	size_t i, split = 0, nrec = 0;
+	int threaded = 0, ret;
 
 	if ((order = hs_alloc_array(a->class_count + 1,
 	    sizeof(*order))) == NULL ||
@@ -372,6 +469,22 @@ hs_summary_write(const struct hs_analysis *a, const struct hs_summary_meta *m,
 	sort_a = a;
 	qsort(order, a->class_count, sizeof(*order), cmp_class);
 
+	if (m->with_ids) {
+		split = ids_split(a, order, m->ids_split ? m->ids_split :
+		    IDS_SPLIT_MIN, &nrec);
+		memset(&job, 0, sizeof(job));
+		job.a = a;
+		job.order = order;
+		job.lo = split;
+		job.hi = nrec;
+		job.level = m->level;
+		/* Without a thread, all in one frame. */
+		if (split < nrec)
+			threaded = pthread_create(&thread, NULL, ids_thread,
+			    &job) == 0;
+		if (!threaded)
+			split = nrec;
+	}
 	write_header(&w, a, m);
 	write_statistics(&w, a);
 	write_classes(&w, a, order,
@@ -381,9 +494,23 @@ hs_summary_write(const struct hs_analysis *a, const struct hs_summary_meta *m,
 	write_retainers(&w, a, order);
 	write_paths(&w, a);
 	if (m->with_ids)
-		write_ids(&w, a, order);
+		write_ids(&w, a, order, 0, split);
+	ret = hs_rec_close(&w, err, errlen);
+	if (threaded) {
+		pthread_join(thread, NULL);
+		if (ret == 0 && (job.ret == -1 || job.nomem)) {
+			snprintf(err, errlen, "%s", job.nomem ?
+			    "out of memory" : job.err);
+			ret = -1;
+		} else if (ret == 0 &&
+		    fn(sink, job.out.data, job.out.len) == -1) {
+			snprintf(err, errlen, "%s", "");  /* the sink says */
+			ret = -1;
+		}
+		hs_buf_free(&job.out);
+	}
 	hs_free(order);
-	return hs_rec_close(&w, err, errlen);
+	return ret;
 }
 
 /* ---- file names ---- */

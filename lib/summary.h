@@ -41,6 +41,8 @@ struct hs_summary_meta {
 	int		 with_ids;
 	int		 redacted;	/* --redact was given */
 	int		 level;		/* zstd level */
+	uint64_t	 ids_split;	/* ids from which the second half is
+					   a frame of its own (0: 1 Mi) */
 };
 
 /*

@@ -176,6 +176,66 @@ test_deterministic(void **state)
 	free(again.data);
 }
 
+/*
+ * The ids in two zstd frames, the second written on a thread of its own
+ * (as hs-summarize does from a million ids on): other bytes, the same
+ * text, read back the same; with memory running out at each allocation in
+ * turn, "out of memory" or the same bytes.
+ */
+static void
+test_two_frames(void **state)
+{
+	struct hs_summary_meta m;
+	struct test_sink two = { 0 };
+	struct hs_summary *one, *sum;
+	char err[256], path[128], *text, *text2;
+	size_t len, len2, i, n;
+
+	(void)state;
+	meta_for_test(&m);
+	m.ids_split = 1;
+	assert_int_equal(hs_summary_write(fx.a, &m, test_sink_write, &two,
+	    err, sizeof(err)), 0);
+	assert_true(two.len != fx.out.len ||
+	    memcmp(two.data, fx.out.data, two.len) != 0);
+	text = unzstd(fx.out.data, fx.out.len, &len);
+	text2 = unzstd(two.data, two.len, &len2);
+	assert_int_equal(len, len2);
+	assert_memory_equal(text, text2, len);
+	test_write_temp(path, sizeof(path), two.data, two.len);
+	assert_non_null(sum = hs_summary_read(path, err, sizeof(err)));
+	assert_non_null(one = hs_summary_read(fx.path, err, sizeof(err)));
+	assert_int_equal(sum->class_count, one->class_count);
+	for (i = 0; i < sum->class_count; i++)
+		assert_int_equal(sum->classes[i].id_count,
+		    one->classes[i].id_count);
+	hs_summary_free(one);
+	hs_summary_free(sum);
+	unlink(path);
+	for (n = 1;; n++) {
+		struct test_sink again = { 0 };
+		int rc;
+
+		hs_alloc_fail_at(n);
+		rc = hs_summary_write(fx.a, &m, test_sink_write, &again, err,
+		    sizeof(err));
+		hs_alloc_fail_at(0);
+		if (rc == 0) {
+			assert_int_equal(again.len, two.len);
+			assert_memory_equal(again.data, two.data, two.len);
+			free(again.data);
+			break;
+		}
+		if (strcmp(err, "out of memory") != 0)
+			fail_msg("allocation %zu: \"%s\"", n, err);
+		free(again.data);
+	}
+	assert_true(n > 3);
+	free(text);
+	free(text2);
+	free(two.data);
+}
+
 static void
 test_round_trip_header(void **state)
 {
@@ -587,6 +647,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_written_text),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_two_frames),
 		cmocka_unit_test(test_round_trip_header),
 		cmocka_unit_test(test_round_trip_classes),
 		cmocka_unit_test(test_reads_plain_lines),
