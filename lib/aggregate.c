@@ -532,6 +532,8 @@ retainers_merge(struct hs_analysis *a, struct groups *gr, size_t ngr,
 	if ((all = hs_alloc_array(n + 1, sizeof(*all))) == NULL)
 		return -1;
 	for (n = 0, k = 0; k < ngr; k++) {
+		if (gr[k].map.count == 0)
+			continue;	/* a thread that took no slice */
 		memcpy(all + n, gr[k].g, gr[k].map.count * sizeof(*all));
 		n += gr[k].map.count;
 	}

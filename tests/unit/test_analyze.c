@@ -426,9 +426,10 @@ check_retainers(const char *name, const char *redact)
 		}
 	}
 	for (i = 0; i < map.count; i++) {
-		const uint32_t *key = (const uint32_t *)(const void *)
-		    hs_hmap_key(&map, (uint32_t)i, NULL);
+		uint32_t key[3];
 
+		/* Keys are bytes, not aligned. */
+		memcpy(key, hs_hmap_key(&map, (uint32_t)i, NULL), sizeof(key));
 		if (g[i].retained > best[key[0]])
 			best[key[0]] = g[i].retained;
 	}
