@@ -422,31 +422,30 @@ retainers_collect(struct hs_analysis *a, struct groups *gr,
 				slot = hs_hash_u64(((uint64_t)key[0] << 32 |
 				    key[1]) ^ ((uint64_t)key[3] << 17) ^
 				    key[2]) & (GROUP_CACHE - 1);
-				if (cache[slot].id != UINT32_MAX &&
+				if (cache[slot].id == UINT32_MAX ||
 				    memcmp(cache[slot].key, key,
-				    sizeof(key)) == 0) {
-					g = &gr->g[cache[slot].id];
-					g->count++;
-					g->retained += a->retained[t];
-					continue;
-				}
-				id = hs_hmap_intern(&gr->map, key, sizeof(key),
-				    &added);
-				if (id == UINT32_MAX)
-					goto out;
-				memcpy(cache[slot].key, key, sizeof(key));
-				cache[slot].id = id;
-				if (added) {
-					if (hs_grow(&gr->g, &gr->cap,
-					    (size_t)id + 1, sizeof(*gr->g)) ==
-					    -1)
+				    sizeof(key)) != 0) {
+					id = hs_hmap_intern(&gr->map, key,
+					    sizeof(key), &added);
+					if (id == UINT32_MAX)
 						goto out;
-					g = &gr->g[id];
-					memcpy(g->key, key, sizeof(key));
-					g->count = g->retained = 0;
+					if (added) {
+						if (hs_grow(&gr->g, &gr->cap,
+						    (size_t)id + 1,
+						    sizeof(*gr->g)) == -1)
+							goto out;
+						memcpy(gr->g[id].key, key,
+						    sizeof(key));
+						gr->g[id].count = 0;
+						gr->g[id].retained = 0;
+					}
+					memcpy(cache[slot].key, key,
+					    sizeof(key));
+					cache[slot].id = id;
 				}
-				gr->g[id].count++;
-				gr->g[id].retained += a->retained[t];
+				g = &gr->g[cache[slot].id];
+				g->count++;
+				g->retained += a->retained[t];
 			}
 		}
 	}

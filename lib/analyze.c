@@ -816,7 +816,6 @@ struct dist {
 	uint32_t	*roots;		/* the user roots, as often as held */
 	uint32_t	*root_edge;	/* the edge that holds each */
 	size_t		 nroots;
-	int		 has_user;
 
 	uint8_t		*seen;		/* bit a node */
 	/* The level being expanded and the next, by turns. */
@@ -883,7 +882,6 @@ dist_prepare(struct hs_analysis *a, struct dist *d)
 		if (is_user_root(s, t)) {
 			d->roots[d->nroots] = t;
 			d->root_edge[d->nroots++] = e;
-			d->has_user = 1;
 		}
 	}
 	return 0;
@@ -1092,7 +1090,7 @@ dist_run(struct hs_analysis *a, struct dist *d, struct weakmap_names *w)
 	}
 	if (dist_search(a, d, w, d->roots, d->nroots, 1) == -1)
 		goto oom;
-	dist = d->has_user ? HS_BASE_SYSTEM_DISTANCE : 0;
+	dist = a->has_user_roots ? HS_BASE_SYSTEM_DISTANCE : 0;
 	reach(a, d->seen, root, dist);
 	if (dist_search(a, d, w, &root, 1, dist) == -1)
 		goto oom;

@@ -153,9 +153,9 @@ hs_name_is_private(const struct hs_analysis *a, const char *s, size_t len)
 	    hs_regex_match(a->opts.redact, s, len) != 0;
 }
 
-/* Whether a class name is dropped by --redact. */
+/* Whether a name (of a class, or an edge's) is dropped by --redact. */
 static int
-class_redacted(const struct hs_analysis *a, const char *s, size_t len)
+name_redacted(const struct hs_analysis *a, const char *s, size_t len)
 {
 	return a->opts.redact != NULL &&
 	    hs_regex_match(a->opts.redact, s, len) != 0;
@@ -247,7 +247,7 @@ object_class_name(struct hs_analysis *a, const char *p, size_t len,
 			}
 		}
 	}
-	if (class_redacted(a, tmp, n))
+	if (name_redacted(a, tmp, n))
 		return intern_name(a, "(redacted)", 10);
 	return intern_name(a, tmp, n);
 }
@@ -1075,7 +1075,7 @@ hs_edge_label(struct hs_analysis *a, uint32_t e)
 	return hs_label(a, HS_EDGE_KIND(s, e), s->edge_name[e]);
 }
 
-/* The same from an edge's kind and name, or what hs_label_name() made of it. */
+/* The same from an edge's kind and name, or hs_label_name()'s form of it. */
 uint32_t
 hs_label(struct hs_analysis *a, enum hs_edge_kind kind, uint32_t name)
 {
@@ -1101,6 +1101,8 @@ hs_label(struct hs_analysis *a, enum hs_edge_kind kind, uint32_t name)
 	}
 	if (a->label_key[slot] == key)
 		return a->label_val[slot];
+	if (name != HS_LABEL_INDEX && name != HS_LABEL_PRIVATE)
+		name = hs_label_name(s, kind, name);
 	if (name == HS_LABEL_INDEX) {
 		/* An index, or one under another name (a backing store's). */
 		index = 1;
@@ -1111,10 +1113,7 @@ hs_label(struct hs_analysis *a, enum hs_edge_kind kind, uint32_t name)
 		len = 1;
 	} else {
 		p = string_or_empty(s, name, &len);
-		if ((index = len > 0 && strspn(p, "0123456789") == len)) {
-			p = "[]";
-			len = 2;
-		} else if (hs_name_is_private(a, p, len)) {
+		if (name_redacted(a, p, len)) {	/* an identifier */
 			p = "?";
 			len = 1;
 		}
