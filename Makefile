@@ -81,7 +81,7 @@ FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	-DHS_VERSION='"$(VERSION)"' -DHS_DATADIR='"$(DATADIR)"' \
 	-O1 -g $(WARN) $(PKG_CFLAGS) -Ilib
 FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(FUZZ_DIR)/lib/%.o)
-FUZZ_TARGETS = fuzz_snapshot fuzz_summary fuzz_json fuzz_rules \
+FUZZ_TARGETS = fuzz_snapshot fuzz_summary fuzz_json fuzz_rules fuzz_intscan \
 	fuzz_inspector
 FUZZ_BIN = $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 # The same targets built with $(CC) and a plain main() (tests/fuzz/replay.c),

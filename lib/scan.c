@@ -2,6 +2,9 @@
  * scan: strict, fast scanners for arrays of integers and of strings.
  */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "alloc.h"
 #include "scan.h"
@@ -47,17 +50,39 @@ flush(struct hs_intscan *s)
 	return 0;
 }
 
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define SWAR	1
+
+/*
+ * The value of the n digits at p, 1 <= n <= 8, 8 bytes readable there:
+ * the bytes less '0', shifted so that the number ends at the top with
+ * zeros before it, are combined in pairs, then fours, then the eight, by
+ * multiplications.
+ */
+static inline uint64_t
+swar_digits(const unsigned char *p, unsigned n)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+	x = (x - 0x3030303030303030ULL) << (64 - 8 * n);
+	x = x * 10 + (x >> 8);		/* pairs, in bytes 0, 2, 4, 6 */
+	return ((x & 0x000000FF000000FFULL) * (100 + (1000000ULL << 32)) +
+	    ((x >> 16) & 0x000000FF000000FFULL) * (1 + (10000ULL << 32))) >>
+	    32;
+}
+#endif
+
 /*
  * A number of up to ten digits at p, with no leading zero and no more
  * than 4294967295, and at least twelve bytes readable there: its value in
  * *value and the first byte after it, or NULL for anything else (which
  * the states then take, with their messages).
  *
- * Up to seven digits are found and converted eight bytes at a time: the
- * bytes less '0' are digits where they are under 10, the first that is
- * not ends the number; shifted so that the number ends at the top, with
- * zeros before it, adjacent digits are combined in pairs, then fours,
- * then the eight, by multiplications.  Longer numbers, digit by digit.
+ * Up to seven digits are found eight bytes at a time: the bytes less '0'
+ * are digits where they are under 10, the first that is not ends the
+ * number.  Longer numbers, digit by digit.
  */
 static inline const unsigned char *
 fast_number(const unsigned char *p, uint32_t *value)
@@ -67,8 +92,7 @@ fast_number(const unsigned char *p, uint32_t *value)
 
 	if ((unsigned)(*p - '0') > 9)
 		return NULL;
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#ifdef SWAR
 	{
 		uint64_t w, d, stop;
 
@@ -85,13 +109,7 @@ fast_number(const unsigned char *p, uint32_t *value)
 			n = (unsigned)__builtin_ctzll(stop) / 8;
 			if (n == 0 || (n > 1 && *p == '0'))
 				return NULL;
-			x = d << (64 - 8 * n);
-			x = x * 10 + (x >> 8);	/* pairs, in bytes 0, 2, 4, 6 */
-			x = ((x & 0x000000FF000000FFULL) *
-			    (100 + (1000000ULL << 32)) +
-			    ((x >> 16) & 0x000000FF000000FFULL) *
-			    (1 + (10000ULL << 32))) >> 32;
-			*value = (uint32_t)x;
+			*value = (uint32_t)swar_digits(p, n);
 			return p + n;
 		}
 	}
@@ -106,6 +124,159 @@ fast_number(const unsigned char *p, uint32_t *value)
 	*value = (uint32_t)x;
 	return p + n;
 }
+
+/*
+ * Whole values of the usual shape, "digits ," or "digits \n ,", taken 64
+ * bytes at a time.  For each block, masks of its digits, commas and
+ * newlines (a bit a byte) say where every value begins and ends, so the
+ * values are converted with no dependency from one to the next, as the
+ * one-at-a-time path above cannot.  A block is taken up to its last comma
+ * before anything that breaks the shape: a digit first, a digit or a
+ * newline before every comma, a digit after it, a newline only between a
+ * digit and a comma, no number of two or more digits beginning with 0.
+ * Values are taken up to one of over ten digits or 4294967295.  What is
+ * not taken is left to the caller, a value at a time: the states then say
+ * what is wrong, if anything is.
+ */
+#define BLOCK		64
+
+#if defined(__SSE2__) && defined(SWAR)
+
+#define BLOCK_NEED	(BLOCK + 16)	/* readable bytes from a block's start */
+
+struct block_masks {
+	uint64_t	digit, comma, newline, zero;
+};
+
+static inline void
+block_masks(const unsigned char *p, struct block_masks *m)
+{
+	const __m128i comma = _mm_set1_epi8(','), nl = _mm_set1_epi8('\n'),
+	    zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+	int k;
+
+	m->digit = m->comma = m->newline = m->zero = 0;
+	for (k = 0; k < BLOCK / 16; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)
+		    (p + 16 * k));
+		__m128i t = _mm_sub_epi8(v, zero);
+		uint64_t d, c, l, z;
+
+		d = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_min_epu8(t, nine), t));
+		c = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma));
+		l = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+		z = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero));
+		m->digit |= d << (16 * k);
+		m->comma |= c << (16 * k);
+		m->newline |= l << (16 * k);
+		m->zero |= z << (16 * k);
+	}
+}
+
+/* Bits 0 to i of a word (i < 64), and those below i. */
+#define UPTO(i)		((i) == 63 ? ~(uint64_t)0 : ((uint64_t)2 << (i)) - 1)
+#define BELOW(i)	(((uint64_t)1 << (i)) - 1)
+
+/*
+ * Takes blocks at p while there is room in the buffer for them: at most
+ * room values into values[] (and, if offsets is not NULL, each one's
+ * offset, p being at offset off).  Returns how many, with *pp moved past
+ * them and their commas.
+ */
+static size_t
+block_values(const unsigned char **pp, const unsigned char *end,
+    uint32_t *values, uint64_t *offsets, size_t room, uint64_t off)
+{
+	const unsigned char *p = *pp, *start = p;
+	size_t n = 0;
+
+	while (end - p >= BLOCK_NEED && n < room) {
+		struct block_masks m;
+		uint64_t lim, region, starts, ends, flaws;
+		unsigned last, b = 0, e = 0;
+		int taken = 0;
+
+		block_masks(p, &m);
+		if (!(m.digit & 1))
+			break;
+		/* Up to the last comma before a byte of no kind allowed. */
+		lim = ~(m.digit | m.comma | m.newline);
+		lim = lim == 0 ? ~(uint64_t)0 : BELOW(__builtin_ctzll(lim));
+		if ((m.comma & lim) == 0)
+			break;
+		last = 63 - (unsigned)__builtin_clzll(m.comma & lim);
+		region = UPTO(last);
+		starts = m.digit & ~(m.digit << 1);
+		/*
+		 * Bytes that break the shape: a newline not followed by a
+		 * comma, what follows a comma if not a digit, a digit after
+		 * a leading 0.  With a digit first, that leaves only digits
+		 * or a newline before a comma, and digits before a newline.
+		 */
+		flaws = ((m.newline & ~(m.comma >> 1)) |
+		    ((m.comma << 1) & ~m.digit) |
+		    ((starts & m.zero) << 1 & m.digit)) & region;
+		if (flaws != 0) {
+			/* Up to the last comma before the first of them. */
+			lim = BELOW(__builtin_ctzll(flaws));
+			if ((m.comma & lim) == 0)
+				break;
+			last = 63 - (unsigned)__builtin_clzll(m.comma & lim);
+			region = UPTO(last);
+		}
+		starts &= region;
+		ends = m.digit & ~(m.digit >> 1) & region;
+		while (starts != 0 && n < room) {
+			unsigned len;
+			uint64_t v;
+
+			b = (unsigned)__builtin_ctzll(starts);
+			len = (unsigned)__builtin_ctzll(ends) - b + 1;
+			if (len <= 8) {
+				v = swar_digits(p + b, len);
+			} else if (len <= 10) {
+				v = swar_digits(p + b, len - 8) * 100000000 +
+				    swar_digits(p + b + len - 8, 8);
+				if (v > UINT32_MAX)
+					break;
+			} else {
+				break;
+			}
+			if (offsets != NULL)
+				offsets[n] = off + (uint64_t)(p - start) + b;
+			values[n++] = (uint32_t)v;
+			e = b + len - 1;
+			taken = 1;
+			starts &= starts - 1;
+			ends &= ends - 1;
+		}
+		if (starts == 0) {
+			p += last + 1;
+			continue;
+		}
+		/* Stopped early: past the comma after the last value taken. */
+		if (taken)
+			p += __builtin_ctzll(m.comma & ~UPTO(e)) + 1;
+		break;
+	}
+	*pp = p;
+	return n;
+}
+#else
+static size_t
+block_values(const unsigned char **pp, const unsigned char *end,
+    uint32_t *values, uint64_t *offsets, size_t room, uint64_t off)
+{
+	(void)pp;
+	(void)end;
+	(void)values;
+	(void)offsets;
+	(void)room;
+	(void)off;
+	return 0;
+}
+#endif
 
 int
 hs_intscan_run(struct hs_intscan *s, const unsigned char *buf, size_t len,
@@ -127,7 +298,19 @@ hs_intscan_run(struct hs_intscan *s, const unsigned char *buf, size_t len,
 		while ((st == S_VALUE || st == S_FIRST) && end - p > 11) {
 			const unsigned char *q;
 			uint32_t x;
+			size_t k;
 
+			k = block_values(&p, end, s->batch + s->nbatch,
+			    s->batch_off + s->nbatch,
+			    HS_SCAN_BATCH - s->nbatch, off + (uint64_t)(p - buf));
+			if (k > 0) {
+				s->nbatch += k;
+				s->count += k;
+				st = S_VALUE;
+				if (s->nbatch == HS_SCAN_BATCH && flush(s) == -1)
+					return -1;
+				continue;
+			}
 			if ((q = fast_number(p, &x)) == NULL)
 				break;
 			if (*q == '\n' && q[1] == ',')
@@ -268,6 +451,20 @@ hs_intscan_ahead(struct hs_intahead *a, const unsigned char *buf, size_t len,
 	a->start = a->end = (size_t)(++p - buf);
 	while (n < cap) {
 		/* As in hs_intscan_run(), and the rest one value at a time. */
+		{
+			size_t k = block_values(&p, end, a->values + n, NULL,
+			    cap - n, 0);
+
+			if (k > 0) {
+				n += k;
+				if ((n & ~(size_t)4095) != ((n - k) &
+				    ~(size_t)4095) &&
+				    atomic_load_explicit(cancel,
+				    memory_order_relaxed))
+					break;
+				continue;
+			}
+		}
 		q = NULL;
 		if (end - p > 11 && (q = fast_number(p, &x)) != NULL) {
 			q += *q == '\n';	/* at most p + 11 */

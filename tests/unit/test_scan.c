@@ -158,9 +158,10 @@ ints_all_chunks(const char *text, size_t len, size_t reject_at,
 		ahead_cap = 0;
 		/*
 		 * Values read ahead reach the sink in other batches: before
-		 * an error, the sink may have seen more or fewer.
+		 * an error, or the end of an incomplete input, the sink may
+		 * have seen more or fewer.
 		 */
-		int batched = cap != 0 && r.ret == -1;
+		int batched = cap != 0 && r.ret != 1;
 
 		if (r.ret != res->ret || r.err_offset != res->err_offset ||
 		    r.end != res->end || (r.count != res->count &&
@@ -496,6 +497,148 @@ test_int_sink_failure(void **state)
 	ints_free(&c);
 	free(want);
 	free(text);
+}
+
+/*
+ * Random integer arrays in V8's shape ("digits,", "digits\n,"), a few
+ * hundred bytes long so that the scanner takes them 64 bytes at a time,
+ * with the slips that must send it back to a value at a time: no value, a leading
+ * zero, numbers of 9 to 11 digits around 4294967295, other whitespace,
+ * a second newline, a sign, a fraction, an exponent, a letter, two
+ * commas, a missing ']'.  The scanner must accept exactly what yajl
+ * accepts as an array of integers from 0 to 4294967295, with the same
+ * values, in every chunk size (ints_all_chunks(), whose one-byte chunks
+ * never take a block).
+ */
+struct ynums {
+	uint32_t	*v;
+	size_t		 n, cap;
+	int		 plain;		/* all of them integers that fit */
+};
+
+static int
+y_number(void *ctx, const char *text, size_t len)
+{
+	struct ynums *y = ctx;
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (text[i] < '0' || text[i] > '9' || len > 10) {
+			y->plain = 0;
+			return 0;
+		}
+		v = v * 10 + (uint64_t)(text[i] - '0');
+	}
+	if (v > UINT32_MAX) {
+		y->plain = 0;
+		return 0;
+	}
+	if (y->n == y->cap) {
+		y->cap = y->cap ? 2 * y->cap : 64;
+		y->v = realloc(y->v, y->cap * sizeof(*y->v));
+		assert_non_null(y->v);
+	}
+	y->v[y->n++] = (uint32_t)v;
+	return 0;
+}
+
+static uint32_t
+rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return (uint32_t)(*x >> 32);
+}
+
+static size_t
+random_int_text(uint64_t *x, char *t, size_t cap)
+{
+	static const char *const odd_values[] = { "", "0", "00", "012", "-5",
+	    "1.5", "2e3", "x", "4294967295", "4294967296", "9999999999",
+	    "12345678901", "1000000000", "99999999", "100000000" };
+	static const char *const odd_seps[] = { ", ", " ,", "\n\n,", ",\n",
+	    "\r\n,", "\t,", ",,", "\n" };
+	size_t len = 0, n = 8 + rnd(x) % 200, i;
+	unsigned slips = rnd(x) % 4;	/* most texts have none */
+
+	t[len++] = '[';
+	for (i = 0; i < n && len + 40 < cap; i++) {
+		unsigned r = rnd(x) % 1000;
+
+		if (i > 0) {
+			if (slips && r < 6) {
+				const char *sp = odd_seps[rnd(x) % 8];
+
+				memcpy(t + len, sp, strlen(sp));
+				len += strlen(sp);
+			} else if (r < 300) {
+				t[len++] = '\n';
+				t[len++] = ',';
+			} else {
+				t[len++] = ',';
+			}
+		}
+		r = rnd(x) % 1000;
+		if (slips && r < 8) {
+			const char *v = odd_values[rnd(x) % 15];
+
+			memcpy(t + len, v, strlen(v));
+			len += strlen(v);
+		} else if (r < 40) {
+			len += (size_t)sprintf(t + len, "%u", rnd(x));
+		} else {
+			/* 1 to 8 digits, evenly. */
+			static const uint32_t mod[] = { 10, 100, 1000, 10000,
+			    100000, 1000000, 10000000, 100000000 };
+
+			len += (size_t)sprintf(t + len, "%u",
+			    rnd(x) % mod[rnd(x) % 8]);
+		}
+	}
+	if (!(slips && rnd(x) % 8 == 0))
+		t[len++] = ']';
+	t[len] = '\0';
+	return len;
+}
+
+static void
+test_int_like_yajl(void **state)
+{
+	static const struct hs_json_events ev = { .number = y_number };
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+	char t[4096];
+	unsigned k, accepted = 0;
+
+	(void)state;
+	for (k = 0; k < 3000; k++) {
+		size_t len = random_int_text(&x, t, sizeof(t));
+		struct ynums y = { .plain = 1 };
+		struct hs_json *j = hs_json_new(&ev, &y);
+		struct ints c;
+		struct iresult r;
+		int yes;
+
+		assert_non_null(j);
+		yes = hs_json_feed(j, t, len, 0) == 0 &&
+		    hs_json_finish(j) == 0 && y.plain;
+		hs_json_free(j);
+		ints_all_chunks(t, len, (size_t)-1, &c, &r);
+		if ((r.ret == 1) != yes)
+			fail_msg("text %u: yajl %s, the scanner %s", k,
+			    yes ? "accepts" : "refuses",
+			    r.ret == 1 ? "accepts" : "refuses");
+		if (yes) {
+			assert_int_equal(c.n, y.n);
+			assert_memory_equal(c.v, y.v, y.n * sizeof(*y.v));
+			accepted++;
+		}
+		ints_free(&c);
+		free(y.v);
+	}
+	/* Both kinds are common enough to mean something. */
+	assert_true(accepted > 1000 && accepted < 2900);
 }
 
 /* Reads text ahead with room for cap values; checks what it took. */
@@ -1165,6 +1308,7 @@ main(void)
 		cmocka_unit_test(test_int_chunking),
 		cmocka_unit_test(test_int_sink_failure),
 		cmocka_unit_test(test_int_ahead),
+		cmocka_unit_test(test_int_like_yajl),
 		cmocka_unit_test(test_str_basic),
 		cmocka_unit_test(test_str_escapes),
 		cmocka_unit_test(test_str_raw_utf8),
