@@ -792,49 +792,46 @@ prepare_strings(struct hs_snapshot_reader *r)
 		    k == HS_NK_OBJECT || k == HS_NK_NATIVE ||
 		    k == HS_NK_CLOSURE || k == HS_NK_SYNTHETIC;
 	}
-	for (i = 0; i < s->node_count; i++)
-		if (named[s->node_type[i]] && s->node_name[i] > max)
-			max = s->node_name[i];
+	/*
+	 * V8 writes each distinct string once, and only strings that nodes,
+	 * edges and trace functions refer to, so no index can exceed their
+	 * number: a larger one is corrupt, and must not size a bitmap.  The
+	 * bitmap has room for that many, so that one pass both marks the
+	 * strings and finds the largest index.
+	 */
+	bound = (uint64_t)s->node_count + s->edge_count +
+	    2 * (uint64_t)s->trace_function_count + 16;
+	if ((r->wanted = hs_calloc((size_t)(bound + 7) / 8, 1)) == NULL)
+		return oom(r);
+	r->wanted_bits = bound;	/* want() takes nothing beyond */
+	for (i = 0; i < s->node_count; i++) {
+		if (named[s->node_type[i]]) {
+			want(r, s->node_name[i]);
+			if (s->node_name[i] > max)
+				max = s->node_name[i];
+		}
+	}
 	for (i = 0; i < s->edge_count; i++) {
 		enum hs_edge_kind ek = HS_EDGE_KIND(s, i);
 
-		if (ek != HS_EK_ELEMENT && ek != HS_EK_HIDDEN &&
-		    s->edge_name[i] > max)
-			max = s->edge_name[i];
+		if (ek != HS_EK_ELEMENT && ek != HS_EK_HIDDEN) {
+			want(r, s->edge_name[i]);
+			if (s->edge_name[i] > max)
+				max = s->edge_name[i];
+		}
 	}
 	for (i = 0; i < s->trace_function_count; i++) {
+		want(r, s->trace_functions[i].name);
+		want(r, s->trace_functions[i].script_name);
 		if (s->trace_functions[i].name > max)
 			max = s->trace_functions[i].name;
 		if (s->trace_functions[i].script_name > max)
 			max = s->trace_functions[i].script_name;
 	}
-	/*
-	 * V8 writes each distinct string once, and only strings that nodes,
-	 * edges and trace functions refer to, so no index can exceed their
-	 * number: a larger one is corrupt, and must not size a bitmap.
-	 */
-	bound = (uint64_t)s->node_count + s->edge_count +
-	    2 * (uint64_t)s->trace_function_count + 16;
 	if (max >= bound)
 		return ev_fail(r, "a name refers to string %llu, more strings "
 		    "than the snapshot can hold", (unsigned long long)max);
 	r->wanted_bits = max + 1;
-	if ((r->wanted = hs_calloc((size_t)(r->wanted_bits + 7) / 8, 1)) ==
-	    NULL)
-		return oom(r);
-	for (i = 0; i < s->node_count; i++)
-		if (named[s->node_type[i]])
-			want(r, s->node_name[i]);
-	for (i = 0; i < s->edge_count; i++) {
-		enum hs_edge_kind ek = HS_EDGE_KIND(s, i);
-
-		if (ek != HS_EK_ELEMENT && ek != HS_EK_HIDDEN)
-			want(r, s->edge_name[i]);
-	}
-	for (i = 0; i < s->trace_function_count; i++) {
-		want(r, s->trace_functions[i].name);
-		want(r, s->trace_functions[i].script_name);
-	}
 	s->kept_limit = r->wanted_bits;
 	if ((s->string_off = hs_calloc((size_t)s->kept_limit,
 	    sizeof(uint32_t))) == NULL ||
