@@ -31,7 +31,7 @@ struct hs_prefault {
 
 #ifdef MADV_POPULATE_WRITE
 /*
- * Walks the arrays backwards in steps of the same fraction of each, as
+ * Walks the arrays forwards in steps of the same fraction of each, as
  * the caller fills them forwards in step (element i of every array).
  */
 static void *
@@ -44,13 +44,13 @@ prefault_thread(void *arg)
 	for (i = 0; i < job->n; i++)
 		if (job->len[i] > longest)
 			longest = job->len[i];
-	for (at = longest; at > 0 && !atomic_load(&job->stop);) {
-		size_t step = at < STEP ? at : STEP;
+	for (at = 0; at < longest && !atomic_load(&job->stop);) {
+		size_t step = longest - at < STEP ? longest - at : STEP;
 
 		for (i = 0; i < job->n; i++) {
-			/* This array's share of [at - step, at) of the longest. */
-			size_t hi = (size_t)((double)job->len[i] * at / longest);
-			size_t lo = (size_t)((double)job->len[i] * (at - step) /
+			/* This array's share of [at, at + step) of the longest. */
+			size_t lo = (size_t)((double)job->len[i] * at / longest);
+			size_t hi = (size_t)((double)job->len[i] * (at + step) /
 			    longest);
 
 			lo &= ~(page - 1);
@@ -67,7 +67,7 @@ prefault_thread(void *arg)
 			}
 			job->done += hi - lo;
 		}
-		at -= step;
+		at += step;
 	}
 	atomic_store(&job->finished, 1);
 	return NULL;
