@@ -29,6 +29,7 @@ struct hs_prefault {
 	int		 n;
 	atomic_int	 stop;
 	atomic_int	 finished;	/* the thread has nothing left to do */
+	int		 idle;		/* HS_PREFAULT_IDLE */
 	size_t		 done;
 	pthread_t	 thread;
 };
@@ -46,12 +47,7 @@ prefault_thread(void *arg)
 	int i;
 
 #ifdef SCHED_IDLE
-	{
-		/*
-		 * Only on a core that would idle otherwise: where none does,
-		 * the caller faults its pages in itself, as it would have to
-		 * anyway, rather than share its core with this job.
-		 */
+	if (job->idle) {
 		struct sched_param sp = { 0 };
 
 		(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
@@ -91,7 +87,8 @@ prefault_thread(void *arg)
 #endif
 
 struct hs_prefault *
-hs_prefault_start(void *const *arrays, const size_t *lengths, int n)
+hs_prefault_start(void *const *arrays, const size_t *lengths, int n,
+    int flags)
 {
 #ifdef MADV_POPULATE_WRITE
 	struct hs_prefault *job;
@@ -117,6 +114,7 @@ hs_prefault_start(void *const *arrays, const size_t *lengths, int n)
 	}
 	atomic_init(&job->stop, 0);
 	atomic_init(&job->finished, 0);
+	job->idle = (flags & HS_PREFAULT_IDLE) != 0;
 	if (job->n == 0 ||
 	    pthread_create(&job->thread, NULL, prefault_thread, job) != 0) {
 		hs_free(job);
@@ -127,6 +125,7 @@ hs_prefault_start(void *const *arrays, const size_t *lengths, int n)
 	(void)arrays;
 	(void)lengths;
 	(void)n;
+	(void)flags;
 	return NULL;
 #endif
 }

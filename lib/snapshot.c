@@ -436,7 +436,8 @@ prefault_columns(struct hs_snapshot_reader *r, void *const *cols,
 		total += len[i];
 	}
 	if (total >= PREFAULT_MIN)
-		r->prefault = hs_prefault_start(cols, len, n);
+		r->prefault = hs_prefault_start(cols, len, n,
+		    HS_PREFAULT_IDLE);
 }
 
 static int
