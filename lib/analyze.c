@@ -643,7 +643,7 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 		size_t bytes[] = { (size_t)(npred ? npred : 1) *
 		    sizeof(uint32_t) };
 
-		fill = hs_prefault_start(arrays, bytes, 1, 0);
+		fill = hs_prefault_start(arrays, bytes, 1);
 	}
 	memcpy(next, first, (size_t)len * sizeof(uint32_t));
 	for (v = 0; v < N; v++) {

@@ -29,7 +29,6 @@ struct hs_prefault {
 	int		 n;
 	atomic_int	 stop;
 	atomic_int	 finished;	/* the thread has nothing left to do */
-	int		 idle;		/* HS_PREFAULT_IDLE */
 	size_t		 done;
 	pthread_t	 thread;
 };
@@ -47,7 +46,12 @@ prefault_thread(void *arg)
 	int i;
 
 #ifdef SCHED_IDLE
-	if (job->idle) {
+	{
+		/*
+		 * Only on a core that would idle otherwise: where none does,
+		 * the caller faults its pages in itself, as it would have to
+		 * anyway, rather than share its core with this job.
+		 */
 		struct sched_param sp = { 0 };
 
 		(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
@@ -87,8 +91,7 @@ prefault_thread(void *arg)
 #endif
 
 struct hs_prefault *
-hs_prefault_start(void *const *arrays, const size_t *lengths, int n,
-    int flags)
+hs_prefault_start(void *const *arrays, const size_t *lengths, int n)
 {
 #ifdef MADV_POPULATE_WRITE
 	struct hs_prefault *job;
@@ -114,7 +117,6 @@ hs_prefault_start(void *const *arrays, const size_t *lengths, int n,
 	}
 	atomic_init(&job->stop, 0);
 	atomic_init(&job->finished, 0);
-	job->idle = (flags & HS_PREFAULT_IDLE) != 0;
 	if (job->n == 0 ||
 	    pthread_create(&job->thread, NULL, prefault_thread, job) != 0) {
 		hs_free(job);
@@ -125,7 +127,6 @@ hs_prefault_start(void *const *arrays, const size_t *lengths, int n,
 	(void)arrays;
 	(void)lengths;
 	(void)n;
-	(void)flags;
 	return NULL;
 #endif
 }

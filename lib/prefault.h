@@ -15,16 +15,12 @@
  * the two would meet in the middle, and the caller would pay for the
  * first part even when the job is the faster: on the 1 GiB bench file,
  * the main thread's page clearing while reading was 2 to 4 times what it
- * is now.)
+ * is now.)  On Linux the job's thread runs under SCHED_IDLE, on time that
+ * no other thread wants: while both cores are busy reading, the main
+ * thread then gets its core rather than sharing it with a job that only
+ * does ahead of time what the main thread would otherwise do itself.
  *
- * A job started with HS_PREFAULT_IDLE runs, on Linux, under SCHED_IDLE, on
- * time that no other thread wants: while both cores are busy reading, the
- * main thread then keeps its core rather than sharing it with a job that
- * only does ahead of time what the main thread would otherwise do itself.
- * Without it the job takes its share like any thread, for when the other
- * threads' work can wait better than the caller's.
- *
- *	job = hs_prefault_start(arrays, lengths, n, flags);	// NULL: no job
+ *	job = hs_prefault_start(arrays, lengths, n);	// NULL: no job
  *	... fill the arrays from the start ...
  *	hs_prefault_stop(job);	// before the arrays move or are freed
  *
@@ -37,12 +33,11 @@
 #include <stddef.h>
 
 #define HS_PREFAULT_MAX	8	/* arrays per job */
-#define HS_PREFAULT_IDLE	1	/* flag: only on otherwise idle time */
 
 struct hs_prefault;
 
 struct hs_prefault *hs_prefault_start(void *const *arrays,
-		    const size_t *lengths, int n, int flags);
+		    const size_t *lengths, int n);
 void		 hs_prefault_stop(struct hs_prefault *);
 /* Whether the job is over: all faulted in, stopped, or no job at all. */
 int		 hs_prefault_finished(struct hs_prefault *);

@@ -139,8 +139,7 @@ hs_reserve_start(size_t bytes)
 	nspare = 0;
 	add_spare(start, len, 0);
 	arrays[0] = start;
-	if ((job = hs_prefault_start(arrays, &len, 1, HS_PREFAULT_IDLE)) ==
-	    NULL)
+	if ((job = hs_prefault_start(arrays, &len, 1)) == NULL)
 		release();	/* no use without the job */
 out:
 	unlock();

@@ -436,8 +436,7 @@ prefault_columns(struct hs_snapshot_reader *r, void *const *cols,
 		total += len[i];
 	}
 	if (total >= PREFAULT_MIN)
-		r->prefault = hs_prefault_start(cols, len, n,
-		    HS_PREFAULT_IDLE);
+		r->prefault = hs_prefault_start(cols, len, n);
 }
 
 static int

@@ -32,7 +32,7 @@ test_fill_while_faulting(void **state)
 	arrays[1] = big;
 	lengths[0] = n;
 	lengths[1] = n * 4;
-	job = hs_prefault_start(arrays, lengths, 2, 0);
+	job = hs_prefault_start(arrays, lengths, 2);
 	for (i = 0; i < n; i++) {
 		small[i] = (uint8_t)(i * 7);
 		big[i] = (uint32_t)(i * 2654435761u);
@@ -64,7 +64,7 @@ test_zeros_stay_zero(void **state)
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(p != MAP_FAILED);
 	arrays[0] = p;
-	job = hs_prefault_start(arrays, &len, 1, HS_PREFAULT_IDLE);
+	job = hs_prefault_start(arrays, &len, 1);
 	hs_prefault_stop(job);
 	hs_prefault_stop(job);	/* twice is harmless */
 	for (i = 0; i < len / 8; i++)
@@ -83,10 +83,10 @@ test_no_job(void **state)
 	size_t len = sizeof(buf);
 
 	(void)state;
-	assert_null(hs_prefault_start(arrays, &len, 0, 0));
-	assert_null(hs_prefault_start(arrays, &len, HS_PREFAULT_MAX + 1, 0));
+	assert_null(hs_prefault_start(arrays, &len, 0));
+	assert_null(hs_prefault_start(arrays, &len, HS_PREFAULT_MAX + 1));
 	/* Less than a page holds no whole page: nothing to do. */
-	assert_null(hs_prefault_start(arrays, &len, 1, HS_PREFAULT_IDLE));
+	assert_null(hs_prefault_start(arrays, &len, 1));
 	hs_prefault_stop(NULL);
 	hs_prefault_free(NULL);
 	assert_int_equal(hs_prefault_done(NULL), 0);
@@ -107,7 +107,7 @@ test_finishes(void **state)
 	arrays[0] = mmap(NULL, len, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	assert_true(arrays[0] != MAP_FAILED);
-	if ((job = hs_prefault_start(arrays, &len, 1, HS_PREFAULT_IDLE)) == NULL) {
+	if ((job = hs_prefault_start(arrays, &len, 1)) == NULL) {
 		munmap(arrays[0], len);
 		skip();		/* no MADV_POPULATE_WRITE here */
 	}

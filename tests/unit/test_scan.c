@@ -502,10 +502,10 @@ test_int_sink_failure(void **state)
 /*
  * Random integer arrays in V8's shape ("digits,", "digits\n,"), a few
  * hundred bytes long so that the scanner takes them 64 bytes at a time,
- * with the slips that must send it back to a value at a time: no value, a
- * leading zero, numbers of 9 to 11 digits around 4294967295, other
- * whitespace, a second newline, a sign, a fraction, an exponent, a letter,
- * two commas, a missing ']'.  The scanner must accept exactly what yajl
+ * with the slips that must send it back to a value at a time: no value, a leading
+ * zero, numbers of 9 to 11 digits around 4294967295, other whitespace,
+ * a second newline, a sign, a fraction, an exponent, a letter, two
+ * commas, a missing ']'.  The scanner must accept exactly what yajl
  * accepts as an array of integers from 0 to 4294967295, with the same
  * values, in every chunk size (ints_all_chunks(), whose one-byte chunks
  * never take a block).
