@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -15,9 +14,6 @@
 
 #if defined(__linux__) && !defined(MADV_POPULATE_WRITE)
 #define MADV_POPULATE_WRITE	23	/* Linux 5.14; older kernels: EINVAL */
-#endif
-#if defined(__linux__) && !defined(SCHED_IDLE)
-#define SCHED_IDLE		5	/* <sched.h> has it with _GNU_SOURCE */
 #endif
 
 /* Faulted in per call: small enough to stop soon when asked. */
@@ -45,18 +41,6 @@ prefault_thread(void *arg)
 	size_t longest = 0, at, page = (size_t)sysconf(_SC_PAGESIZE);
 	int i;
 
-#ifdef SCHED_IDLE
-	{
-		/*
-		 * Only on a core that would idle otherwise: where none does,
-		 * the caller faults its pages in itself, as it would have to
-		 * anyway, rather than share its core with this job.
-		 */
-		struct sched_param sp = { 0 };
-
-		(void)pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
-	}
-#endif
 	for (i = 0; i < job->n; i++)
 		if (job->len[i] > longest)
 			longest = job->len[i];

@@ -15,10 +15,7 @@
  * the two would meet in the middle, and the caller would pay for the
  * first part even when the job is the faster: on the 1 GiB bench file,
  * the main thread's page clearing while reading was 2 to 4 times what it
- * is now.)  On Linux the job's thread runs under SCHED_IDLE, on time that
- * no other thread wants: while both cores are busy reading, the main
- * thread then gets its core rather than sharing it with a job that only
- * does ahead of time what the main thread would otherwise do itself.
+ * is now.)
  *
  *	job = hs_prefault_start(arrays, lengths, n);	// NULL: no job
  *	... fill the arrays from the start ...
