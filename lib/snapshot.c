@@ -139,6 +139,13 @@ struct hs_snapshot_reader {
 	/* Strings. */
 	uint8_t		*wanted;	/* bitmap */
 	uint64_t	 wanted_bits;
+	/*
+	 * The largest string index that a node or an edge names, found by
+	 * prepare_strings() (name_max_known), so that finish_checks() need
+	 * not go over them again.
+	 */
+	uint64_t	 name_max;
+	int		 name_max_known;
 	int		 keep_all;
 	size_t		 text_cap;
 
@@ -776,7 +783,7 @@ static int
 prepare_strings(struct hs_snapshot_reader *r)
 {
 	struct hs_snapshot *s = r->snap;
-	uint64_t max = 0, bound, i;
+	uint64_t max = 0, any = 0, bound, i;
 	uint8_t named[256];
 	enum hs_node_kind k;
 
@@ -805,6 +812,8 @@ prepare_strings(struct hs_snapshot_reader *r)
 		return oom(r);
 	r->wanted_bits = bound;	/* want() takes nothing beyond */
 	for (i = 0; i < s->node_count; i++) {
+		if (s->node_name[i] > any)
+			any = s->node_name[i];
 		if (named[s->node_type[i]]) {
 			want(r, s->node_name[i]);
 			if (s->node_name[i] > max)
@@ -832,6 +841,8 @@ prepare_strings(struct hs_snapshot_reader *r)
 		return ev_fail(r, "a name refers to string %llu, more strings "
 		    "than the snapshot can hold", (unsigned long long)max);
 	r->wanted_bits = max + 1;
+	r->name_max = max > any ? max : any;	/* the edges' are in max */
+	r->name_max_known = 1;
 	s->kept_limit = r->wanted_bits;
 	if ((s->string_off = hs_calloc((size_t)s->kept_limit,
 	    sizeof(uint32_t))) == NULL ||
@@ -1623,13 +1634,16 @@ finish_checks(struct hs_snapshot_reader *r)
 	s->root = (uint32_t)((uint64_t)r->root_index / nf);
 
 	limit = s->string_count;
-	for (i = 0; i < s->node_count; i++)
+	/* One pass over the graph for the names is enough, when there was. */
+	for (i = 0; i < s->node_count && !(r->name_max_known &&
+	    r->name_max < limit); i++)
 		if (s->node_name[i] >= limit)
 			return reader_fail(r, r->section_offset[SEC_NODES],
 			    "node %llu names string %u, past the %llu strings",
 			    (unsigned long long)i, s->node_name[i],
 			    (unsigned long long)limit);
-	for (i = 0; i < s->edge_count; i++) {
+	for (i = 0; i < s->edge_count && !(r->name_max_known &&
+	    r->name_max < limit); i++) {
 		enum hs_edge_kind ek = HS_EDGE_KIND(s, i);
 
 		if (ek != HS_EK_ELEMENT && ek != HS_EK_HIDDEN &&
