@@ -4,7 +4,10 @@
  * "edges", "locations") and long arrays of strings ("strings").
  *
  * They are resumable state machines fed chunk by chunk, with no per-number
- * call: integers are handed to the sink in batches.  They are exactly as
+ * call: integers are handed to the sink in batches.  Integers of V8's usual
+ * shape ("digits," and "digits\n,") are taken 64 bytes at a time, from
+ * masks of where the digits, commas and newlines are; anything else goes
+ * through the states.  They are exactly as
  * strict as JSON inside those arrays (the grammar, the whitespace, the
  * escapes, yajl's UTF-8 rule), and a little stricter where a snapshot must
  * be (no negative, fractional or exponent numbers; nothing over 2^32-1).
