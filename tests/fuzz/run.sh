@@ -13,7 +13,8 @@ build=tests/fuzz/build
 regress=tests/fuzz/regress
 data=tests/cli/cases/data
 snap=testdata/snapshots/empty-node18.heapsnapshot.zst
-targets="fuzz_snapshot fuzz_summary fuzz_json fuzz_rules fuzz_intscan fuzz_inspector"
+targets="fuzz_snapshot fuzz_summary fuzz_json fuzz_rules fuzz_intscan
+    fuzz_inspector"
 
 # Every target's corpus starts with its regression inputs.
 for t in $targets; do
