@@ -8,12 +8,13 @@
  * 4294967295, and must then give the same values.  (yajl also takes a
  * vertical tab or a form feed as whitespace, where JSON does not, nor the
  * scanner; and the scanner stops at the ']', whatever follows: inputs
- * holding either are compared between the scanner's runs only.)  The
- * scanner runs on
- * the whole input, and again in up to three chunks cut where the first and
- * last bytes say, each read ahead (hs_intscan_ahead()) as the first byte's
- * bits say, as hs-summarize reads: both runs must agree, to the offset of
- * an error.  A disagreement aborts.  Built and run by "make fuzz".
+ * holding either are compared between the scanner's runs only.)
+ *
+ * The scanner runs on the whole input, and again in up to three chunks cut
+ * where the first and last bytes say, each read ahead (hs_intscan_ahead())
+ * as the first byte's bits say, as hs-summarize reads: both runs must
+ * agree, to the offset of an error.  A disagreement aborts.  Built and run
+ * by "make fuzz".
  */
 #include <stdint.h>
 #include <stdlib.h>
