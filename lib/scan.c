@@ -191,15 +191,14 @@ block_values(const unsigned char **pp, const unsigned char *end,
 	const unsigned char *p = *pp, *start = p;
 	size_t n = 0;
 
-	while (end - p >= BLOCK_NEED && n < room) {
+	/* A digit first: else nothing to take, and no masks to make. */
+	while (end - p >= BLOCK_NEED && n < room && IS_DIGIT(*p)) {
 		struct block_masks m;
 		uint64_t lim, region, starts, ends, flaws;
-		unsigned last, b = 0, e = 0;
-		int taken = 0;
+		unsigned last, e = 0;
+		size_t before = n;	/* values taken before this block */
 
 		block_masks(p, &m);
-		if (!(m.digit & 1))
-			break;
 		/* Up to the last comma before a byte of no kind allowed. */
 		lim = ~(m.digit | m.comma | m.newline);
 		lim = lim == 0 ? ~(uint64_t)0 : BELOW(__builtin_ctzll(lim));
@@ -228,7 +227,7 @@ block_values(const unsigned char **pp, const unsigned char *end,
 		starts &= region;
 		ends = m.digit & ~(m.digit >> 1) & region;
 		while (starts != 0 && n < room) {
-			unsigned len;
+			unsigned b, len;
 			uint64_t v;
 
 			b = (unsigned)__builtin_ctzll(starts);
@@ -247,7 +246,6 @@ block_values(const unsigned char **pp, const unsigned char *end,
 				offsets[n] = off + (uint64_t)(p - start) + b;
 			values[n++] = (uint32_t)v;
 			e = b + len - 1;
-			taken = 1;
 			starts &= starts - 1;
 			ends &= ends - 1;
 		}
@@ -256,7 +254,7 @@ block_values(const unsigned char **pp, const unsigned char *end,
 			continue;
 		}
 		/* Stopped early: past the comma after the last value taken. */
-		if (taken)
+		if (n > before)
 			p += __builtin_ctzll(m.comma & ~UPTO(e)) + 1;
 		break;
 	}

@@ -1606,6 +1606,7 @@ finish_checks(struct hs_snapshot_reader *r)
 	static const enum section required[] = { SEC_SNAPSHOT, SEC_NODES,
 	    SEC_EDGES, SEC_STRINGS };
 	size_t k;
+	int names_fit;
 
 	for (k = 0; k < sizeof(required) / sizeof(required[0]); k++)
 		if (r->seen[required[k]] != 2)
@@ -1634,16 +1635,18 @@ finish_checks(struct hs_snapshot_reader *r)
 	s->root = (uint32_t)((uint64_t)r->root_index / nf);
 
 	limit = s->string_count;
-	/* One pass over the graph for the names is enough, when there was. */
-	for (i = 0; i < s->node_count && !(r->name_max_known &&
-	    r->name_max < limit); i++)
+	/*
+	 * prepare_strings() found the largest name: the graph is gone over
+	 * again only to name the first one past the strings.
+	 */
+	names_fit = r->name_max_known && r->name_max < limit;
+	for (i = 0; i < s->node_count && !names_fit; i++)
 		if (s->node_name[i] >= limit)
 			return reader_fail(r, r->section_offset[SEC_NODES],
 			    "node %llu names string %u, past the %llu strings",
 			    (unsigned long long)i, s->node_name[i],
 			    (unsigned long long)limit);
-	for (i = 0; i < s->edge_count && !(r->name_max_known &&
-	    r->name_max < limit); i++) {
+	for (i = 0; i < s->edge_count && !names_fit; i++) {
 		enum hs_edge_kind ek = HS_EDGE_KIND(s, i);
 
 		if (ek != HS_EK_ELEMENT && ek != HS_EK_HIDDEN &&
