@@ -414,6 +414,9 @@ shallow_sizes(struct hs_analysis *a)
  * (the recursive form overflows the stack on long chains).  The stack
  * grows as needed; it is as deep as the longest compressed path.
  */
+#define LT_AHEAD_FAR	32	/* predecessors ahead: their ancestor, label */
+#define LT_AHEAD_NEAR	12	/* and then their ancestor's ancestor, semi */
+
 struct lt {
 	uint32_t	*ancestor, *label, *semi;
 	uint32_t	*stack;
@@ -688,7 +691,12 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 	lt.semi = semi;
 	/*
 	 * Semi-dominators, exactly as Lengauer and Tarjan (and DevTools).  The
-	 * slices are walked from the end, as numbers go down.
+	 * slices are walked from the end, as numbers go down.  Each eval()
+	 * starts with loads at random places in four arrays of 4N bytes, and
+	 * most predecessors are in the lists of a few hundred hubs (maps,
+	 * prototypes), one after the other: those loads are asked for ahead,
+	 * in two stages, as the second depends on the first.  This step takes
+	 * two thirds of the time it took without.
 	 */
 	p = npred;
 	for (w = n; w >= 2; w--) {
@@ -699,6 +707,16 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 		} else {
 			do {
 				p--;
+				if (p >= LT_AHEAD_FAR) {
+					u = preds[p - LT_AHEAD_FAR] & ~SLICE_START;
+					__builtin_prefetch(&ancestor[u]);
+					__builtin_prefetch(&label[u]);
+				}
+				if (p >= LT_AHEAD_NEAR) {
+					u = preds[p - LT_AHEAD_NEAR] & ~SLICE_START;
+					__builtin_prefetch(&ancestor[ancestor[u]]);
+					__builtin_prefetch(&semi[label[u]]);
+				}
 				if (lt_eval(&lt, preds[p] & ~SLICE_START,
 				    &u) == -1)
 					goto out;
