@@ -363,6 +363,7 @@ struct groups {
 };
 
 #define RETAINER_SLICE	65536	/* nodes */
+#define RETAINER_AHEAD	16	/* edges ahead: their target's entries */
 
 /* Collects slices of nodes until none is left; -1: out of memory. */
 static int
@@ -403,6 +404,14 @@ retainers_collect(struct hs_analysis *a, struct groups *gr,
 				struct group *g;
 				int added;
 
+				if (e + RETAINER_AHEAD < s->edge_count) {
+					uint32_t f = HS_EDGE_TO(s,
+					    e + RETAINER_AHEAD);
+
+					__builtin_prefetch(&a->self[f]);
+					__builtin_prefetch(&a->node_class[f]);
+					__builtin_prefetch(&a->retained[f]);
+				}
 				if (a->self[t] == 0 || kind == HS_EK_WEAK)
 					continue;
 				key[0] = a->node_class[t];
