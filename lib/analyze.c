@@ -611,15 +611,6 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 	for (i = 1; i <= a->reachable_count; i++)
 		a->reachable_size += s->node_self[vertex[i]];
 	hs_gate_open(searched_gate);	/* the raw sizes are done with here */
-	/*
-	 * The predecessor lists are this step's peak of memory: not while
-	 * the classes are being made on the other core, which frees the raw
-	 * sizes and DOM states when it is done.
-	 */
-	if (classes_gate != NULL)
-		hs_gate_wait(classes_gate);
-	if (a->self == NULL)
-		goto out;	/* the side failed: it says why */
 
 	/*
 	 * Predecessors, by number, over the essential edges.  A node that a
@@ -645,6 +636,15 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 	for (i = 0; i < len; i++)
 		first[i + 1] = first[i] + next[i];
 	npred = first[len];
+	/*
+	 * The predecessor lists are this step's peak of memory: not while
+	 * the classes are being made on the other core, which frees the raw
+	 * sizes and DOM states when it is done.
+	 */
+	if (classes_gate != NULL)
+		hs_gate_wait(classes_gate);
+	if (a->self == NULL)
+		goto out;	/* the side failed: it says why */
 	hs_reserve_release();	/* what is left of it is not needed */
 	if ((preds = hs_alloc_array(npred ? npred : 1, sizeof(uint32_t))) ==
 	    NULL)

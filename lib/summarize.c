@@ -15,11 +15,12 @@
  * Memory to fault in on the second core once the graph is read, while the
  * rest of the file is parsed (see reserve.h): about what the analysis
  * allocates first, a word a node for each of the shallow sizes, the class
- * of each node, the search's numbers and vertices, its parents and in-
- * degrees and so on.  More would raise the memory in use at the end of
- * reading above the dominator step's peak.
+ * of each node, the search's numbers and vertices, its in-degrees and so
+ * on, and two for its parents and their scratch.  Less, and the search
+ * faults those two in itself, on the critical path; more would raise the
+ * memory in use at the end of reading above the dominator step's peak.
  */
-#define ANALYSIS_BYTES_PER_NODE	28
+#define ANALYSIS_BYTES_PER_NODE	32
 
 void
 hs_summarize_defaults(struct hs_summarize_options *o)
