@@ -426,8 +426,8 @@ shallow_sizes(struct hs_analysis *a)
  * (the recursive form overflows the stack on long chains).  The stack
  * grows as needed; it is as deep as the longest compressed path.
  */
-#define LT_AHEAD_FAR	32	/* predecessors ahead: their ancestor, label */
-#define LT_AHEAD_NEAR	12	/* and then their ancestor's ancestor, semi */
+#define LT_AHEAD_FAR	64	/* predecessors ahead: their ancestor, label */
+#define LT_AHEAD_NEAR	20	/* and then their ancestor's ancestor, semi */
 
 struct lt {
 	uint32_t	*ancestor, *label, *semi;
