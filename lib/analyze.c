@@ -608,8 +608,10 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 			parent[n] = 1;
 		}
 	}
-	for (i = 1; i <= a->reachable_count; i++)
-		a->reachable_size += s->node_self[vertex[i]];
+	/* In node order: by number, the loads would be at random. */
+	for (v = 0; v < N; v++)
+		if (num[v] <= a->reachable_count)
+			a->reachable_size += s->node_self[v];
 	hs_gate_open(searched_gate);	/* the raw sizes are done with here */
 
 	/*
