@@ -5,6 +5,7 @@
  * nodes), retained sizes and distances.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -506,6 +507,77 @@ dfs_number(const struct hs_snapshot *s, const uint8_t *ess, uint32_t from,
 	}
 }
 
+/*
+ * The predecessor lists of the nodes whose ordinals are in [lo, hi).  The
+ * edges are walked in order, so each list comes in its sources' order, and
+ * two threads can fill two ranges at once with the same result as one.
+ */
+struct fill {
+	const struct hs_snapshot *s;
+	const uint8_t	*ess, *single;
+	const uint32_t	*num;
+	uint32_t	*next, *preds;
+	uint32_t	 split;		/* [0, split) and [split, node_count) */
+};
+
+static void
+fill_preds(const struct fill *f, uint32_t lo, uint32_t hi)
+{
+	const struct hs_snapshot *s = f->s;
+	uint32_t v, e, t, N = s->node_count;
+
+	for (v = 0; v < N; v++) {
+		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
+			t = HS_EDGE_TO(s, e);
+			if (t < lo || t >= hi || !BIT_GET(f->ess, e))
+				continue;
+			t = f->num[t];
+			if (!BIT_GET(f->single, t))
+				f->preds[f->next[t]++] = f->num[v];
+		}
+	}
+}
+
+/*
+ * The second half of the lists, offered to the side thread, which is
+ * otherwise idle at the end of the dominator step: it takes it if it comes
+ * for it before the main thread is done with the first half.
+ */
+struct fill_share {
+	struct hs_gate	 ready;		/* the lists are set up, or not */
+	struct hs_gate	 done;		/* the side's half is filled */
+	atomic_int	 claimed;	/* the second half is being filled */
+	int		 ok;		/* set before ready opens */
+	struct fill	 f;
+};
+
+static void
+fill_share_init(struct fill_share *fs)
+{
+	hs_gate_init(&fs->ready);
+	hs_gate_init(&fs->done);
+	atomic_init(&fs->claimed, 0);
+	fs->ok = 0;
+}
+
+static void
+fill_share_destroy(struct fill_share *fs)
+{
+	hs_gate_destroy(&fs->ready);
+	hs_gate_destroy(&fs->done);
+}
+
+/* On the side thread. */
+static void
+fill_share_help(struct fill_share *fs)
+{
+	hs_gate_wait(&fs->ready);
+	if (fs->ok && atomic_exchange(&fs->claimed, 1) == 0) {
+		fill_preds(&fs->f, fs->f.split, fs->f.s->node_count);
+		hs_gate_open(&fs->done);
+	}
+}
+
 /* The gates (analyze.h): see hs_analyze_graph(). */
 void
 hs_gate_init(struct hs_gate *g)
@@ -561,10 +633,11 @@ hs_gate_destroy(struct hs_gate *g)
  */
 static int
 dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
-    struct hs_gate *searched_gate, struct hs_gate *classes_gate)
+    struct hs_gate *searched_gate, struct hs_gate *classes_gate,
+    struct fill_share *share)
 {
 	const struct hs_snapshot *s = a->snap;
-	uint32_t N = s->node_count, len = N + 1, v, w, u, i, e, n = 0,
+	uint32_t N = s->node_count, len = N + 1, v, w, u, i, n = 0,
 	    searched;
 	uint32_t *num = NULL, *vertex = NULL, *parent = NULL, *first = NULL,
 	    *preds = NULL, *semi = NULL, *label = NULL, *ancestor = NULL,
@@ -573,6 +646,7 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 	uint64_t npred = 0, p;
 	struct hs_prefault *fill = NULL;
 	struct lt lt = { 0 };
+	struct fill own, *f = share != NULL ? &share->f : &own;
 	int rc = -1;
 
 	first = indeg;	/* from here on this step's to free */
@@ -632,8 +706,14 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 			next[num[v]] = 0;
 		} else {
 			next[num[v]] = first[v];
+			npred += first[v];
 		}
 	}
+	/* The target ordinal that splits the lists' entries in halves. */
+	for (v = 0, p = 0; v < N && 2 * p < npred; v++)
+		if (!BIT_GET(single, num[v]))
+			p += first[v];
+	f->split = v;
 	first[0] = 0;
 	for (i = 0; i < len; i++)
 		first[i + 1] = first[i] + next[i];
@@ -653,7 +733,7 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 		goto out;
 	/*
 	 * Filled in random order, this array would be faulted in a page at
-	 * a time on this core: the other one, idle here, faults it in.
+	 * a time by the threads that fill it: a job faults it in ahead.
 	 */
 	{
 		void *arrays[] = { preds };
@@ -663,16 +743,21 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 		fill = hs_prefault_start(arrays, bytes, 1);
 	}
 	memcpy(next, first, (size_t)len * sizeof(uint32_t));
-	for (v = 0; v < N; v++) {
-		for (e = s->first_edge[v]; e < s->first_edge[v + 1]; e++) {
-			if (BIT_GET(ess, e)) {
-				uint32_t t = num[HS_EDGE_TO(s, e)];
-
-				if (!BIT_GET(single, t))
-					preds[next[t]++] = num[v];
-			}
-		}
+	f->s = s;
+	f->ess = ess;
+	f->single = single;
+	f->num = num;
+	f->next = next;
+	f->preds = preds;
+	if (share != NULL) {
+		share->ok = 1;
+		hs_gate_open(&share->ready);
 	}
+	fill_preds(f, 0, f->split);
+	if (share == NULL || atomic_exchange(&share->claimed, 1) == 0)
+		fill_preds(f, f->split, N);
+	else
+		hs_gate_wait(&share->done);
 	hs_prefault_free(fill);
 	fill = NULL;
 	hs_free(ess);
@@ -799,6 +884,8 @@ out:
 	hs_free(single);
 	hs_free(lt.stack);
 	hs_prefault_free(fill);
+	if (share != NULL)
+		hs_gate_open(&share->ready);	/* ok is 0 if not yet set */
 	hs_gate_open(searched_gate);
 	return rc;
 }
@@ -1186,6 +1273,7 @@ struct side {
 	struct weakmap_names	*w;
 	struct dist		 dist;
 	struct hs_gate		 searched, classes_done, dom_done;
+	struct fill_share	 fill;
 	/*
 	 * Set before the gate that follows them opens, so that after a
 	 * failure neither thread goes on with what the other did not make.
@@ -1237,6 +1325,7 @@ free_columns(struct hs_analysis *a)
 static int
 side_rest(struct side *sd)
 {
+	fill_share_help(&sd->fill);
 	if (dist_run(sd->a, &sd->dist, sd->w) == -1)
 		return -1;
 	hs_gate_wait(&sd->dom_done);
@@ -1287,6 +1376,7 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	hs_gate_init(&sd.searched);
 	hs_gate_init(&sd.classes_done);
 	hs_gate_init(&sd.dom_done);
+	fill_share_init(&sd.fill);
 	if (progress)
 		progress(ctx, "dominators");
 	if ((ag = hs_aggregation_new(a)) == NULL) {
@@ -1310,7 +1400,8 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	/* All WeakMap names are known now: the cache is only read below. */
 	sd.prelude_ok = 1;
 	rc = dominators(a, ess, indeg, &sd.searched,
-	    sd.threaded ? &sd.classes_done : NULL);
+	    sd.threaded ? &sd.classes_done : NULL,
+	    sd.threaded ? &sd.fill : NULL);
 	/* dominators() freed both. */
 	ess = NULL;
 	indeg = NULL;
@@ -1349,6 +1440,7 @@ out:
 	hs_gate_destroy(&sd.searched);
 	hs_gate_destroy(&sd.classes_done);
 	hs_gate_destroy(&sd.dom_done);
+	fill_share_destroy(&sd.fill);
 	hs_aggregation_free(ag);
 	dist_free(&sd.dist);
 	hs_free(ess);
