@@ -45,6 +45,7 @@ static const char *const section_names[SEC_COUNT] = {
  */
 enum { NC_IGNORE, NC_TYPE, NC_NAME, NC_ID, NC_SELF, NC_EDGE_COUNT,
 	NC_TRACE, NC_DETACHED };
+#define NO_FIELD	0xff	/* in node_pos[]: not in the snapshot */
 static const char *const node_field_names[] = { "type", "name", "id",
 	"self_size", "edge_count", "trace_node_id", "detachedness", NULL };
 enum { EC_IGNORE, EC_TYPE, EC_NAME, EC_TO };
@@ -120,6 +121,12 @@ struct hs_snapshot_reader {
 	uint8_t		 node_col[MAX_FIELDS];
 	unsigned	 edge_fields;
 	uint8_t		 edge_col[MAX_FIELDS];
+	/* Every node field one of node_field_names, each once: where. */
+	int		 nodes_v8;
+	uint8_t		 node_pos[8];	/* by NC_*, or NO_FIELD */
+	/* V8's three edge fields, each once: where each is in an edge. */
+	int		 edges_v8;
+	uint8_t		 edge_pos[4];
 	struct records	 locations;	/* into snap->locations */
 	struct records	 functions;	/* into snap->trace_functions */
 	unsigned	 trace_node_fields;
@@ -334,6 +341,14 @@ read_meta(struct hs_snapshot_reader *r)
 			return ev_fail(r, "expected \"%s\" in "
 			    "snapshot.meta.node_fields", node_field_names[i]);
 	map_fields(f, node_field_names, r->node_col);
+	memset(r->node_pos, NO_FIELD, sizeof(r->node_pos));
+	r->nodes_v8 = 1;
+	for (i = 0; i < (int)f->len; i++) {
+		if (r->node_col[i] == NC_IGNORE)
+			r->nodes_v8 = 0;
+		else
+			r->node_pos[r->node_col[i]] = (uint8_t)i;
+	}
 	if (find_field(f, "trace_node_id") >= 0)
 		s->sections |= HS_SEC_TRACE_NODE_ID;
 	if (find_field(f, "detachedness") >= 0)
@@ -351,6 +366,16 @@ read_meta(struct hs_snapshot_reader *r)
 			return ev_fail(r, "expected \"%s\" in "
 			    "snapshot.meta.edge_fields", edge_field_names[i]);
 	map_fields(f, edge_field_names, r->edge_col);
+	if (r->edge_fields == 3) {
+		unsigned seen = 0;
+
+		for (i = 0; i < 3; i++) {
+			r->edge_pos[r->edge_col[i]] = (uint8_t)i;
+			seen |= 1u << r->edge_col[i];
+		}
+		r->edges_v8 = seen == (1u << EC_TYPE | 1u << EC_NAME |
+		    1u << EC_TO);
+	}
 	if (type_table(r, hs_jv_get(meta, "edge_types"), find_field(f, "type"),
 	    "edge_types", edge_kind_names, &s->edge_type_names, &s->edge_kind,
 	    &s->edge_type_count) == -1)
@@ -505,6 +530,52 @@ grow_nodes(struct hs_snapshot_reader *r)
 	return 0;
 }
 
+/*
+ * Whole nodes, when every node field is one hs reads (V8's six or seven),
+ * in room already there, for a field count known when compiled: the nodes
+ * up to the first one out of bounds, which nodes_sink() then takes field
+ * by field, to report it.  Returns how many values it took.
+ */
+static inline size_t
+nodes_whole(struct hs_snapshot_reader *r, const uint32_t *v, size_t n,
+    unsigned nf)
+{
+	struct hs_snapshot *s = r->snap;
+	const uint8_t *pos = r->node_pos;
+	uint32_t node = s->node_count, types = (uint32_t)s->node_type_count;
+	uint64_t total = r->edge_total, next;
+	size_t i, room = r->node_cap - node;
+	int trace = pos[NC_TRACE] != NO_FIELD && r->keep_trace,
+	    detached = pos[NC_DETACHED] != NO_FIELD;
+
+	if (room > HS_MAX_NODES - node)
+		room = HS_MAX_NODES - node;	/* "more than" is the sink's */
+	if (node == 0 && room > 0)
+		s->first_edge[0] = 0;
+	for (i = 0; n - i >= nf && room > 0; i += nf, room--) {
+		const uint32_t *x = v + i;
+
+		next = total + x[pos[NC_EDGE_COUNT]];
+		if (x[pos[NC_TYPE]] >= types || next > UINT32_MAX ||
+		    (detached && x[pos[NC_DETACHED]] > 3))
+			break;
+		s->node_type[node] = (uint8_t)x[pos[NC_TYPE]];
+		s->node_name[node] = x[pos[NC_NAME]];
+		s->node_id[node] = x[pos[NC_ID]];
+		s->node_self[node] = x[pos[NC_SELF]];
+		s->first_edge[node + 1] = (uint32_t)next;
+		total = next;
+		if (trace)
+			s->node_trace[node] = x[pos[NC_TRACE]];
+		if (detached)
+			s->node_detached[node] = (uint8_t)x[pos[NC_DETACHED]];
+		node++;
+	}
+	r->edge_total = total;
+	s->node_count = node;
+	return i;
+}
+
 static int
 nodes_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
 {
@@ -515,6 +586,15 @@ nodes_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		if (field == 0 && r->nodes_v8 && n - i >= nf) {
+			s->node_count = node;
+			i += nf == 7 ? nodes_whole(r, v + i, n - i, 7) :
+			    nf == 6 ? nodes_whole(r, v + i, n - i, 6) :
+			    nodes_whole(r, v + i, n - i, nf);
+			node = s->node_count;
+			if (i == n)
+				break;
+		}
 		if (field == 0) {
 			if (node == HS_MAX_NODES) {
 				*bad = i;
@@ -637,6 +717,38 @@ divide_fields(uint32_t v, unsigned nf)
 	}
 }
 
+/*
+ * Whole edges of V8's three fields (type, name, target, in any order), in
+ * room already there, for a node field count known when compiled: the
+ * edges up to the first one out of bounds, which edges_sink() then takes
+ * field by field, to report it.  Returns how many values it took.
+ */
+static inline size_t
+edges_whole(struct hs_snapshot_reader *r, const uint32_t *v, size_t n,
+    unsigned nf)
+{
+	struct hs_snapshot *s = r->snap;
+	unsigned pt = r->edge_pos[EC_TYPE], pn = r->edge_pos[EC_NAME],
+	    pto = r->edge_pos[EC_TO];
+	uint32_t edge = s->edge_count, types = (uint32_t)s->edge_type_count,
+	    nodes = s->node_count, *name = s->edge_name, *to = s->edge_to;
+	size_t i, room = r->edge_cap - edge;
+
+	if (room > UINT32_MAX - edge)
+		room = UINT32_MAX - edge;	/* "too many edges" is the sink's */
+
+	for (i = 0; n - i >= 3 && room > 0; i += 3, room--) {
+		uint32_t t = v[i + pt], x = v[i + pto], target = x / nf;
+
+		if (t >= types || target >= nodes || target * nf != x)
+			break;
+		name[edge] = v[i + pn];
+		to[edge++] = target | t << HS_EDGE_TO_BITS;
+	}
+	s->edge_count = edge;
+	return i;
+}
+
 static int
 edges_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
 {
@@ -648,6 +760,15 @@ edges_sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
 
 	/* "nodes" came first (begin_section_array() sees to it). */
 	for (i = 0; i < n; i++) {
+		if (field == 0 && r->edges_v8 && n - i >= 3) {
+			s->edge_count = edge;
+			i += nf == 7 ? edges_whole(r, v + i, n - i, 7) :
+			    nf == 6 ? edges_whole(r, v + i, n - i, 6) :
+			    edges_whole(r, v + i, n - i, nf);
+			edge = s->edge_count;
+			if (i == n)
+				break;
+		}
 		if (field == 0 && edge >= r->edge_cap) {
 			if (edge == UINT32_MAX) {
 				*bad = i;
