@@ -807,13 +807,16 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 			do {
 				p--;
 				if (p >= LT_AHEAD_FAR) {
-					u = preds[p - LT_AHEAD_FAR] & ~SLICE_START;
+					u = preds[p - LT_AHEAD_FAR] &
+					    ~SLICE_START;
 					__builtin_prefetch(&ancestor[u]);
 					__builtin_prefetch(&label[u]);
 				}
 				if (p >= LT_AHEAD_NEAR) {
-					u = preds[p - LT_AHEAD_NEAR] & ~SLICE_START;
-					__builtin_prefetch(&ancestor[ancestor[u]]);
+					u = preds[p - LT_AHEAD_NEAR] &
+					    ~SLICE_START;
+					__builtin_prefetch(
+					    &ancestor[ancestor[u]]);
 					__builtin_prefetch(&semi[label[u]]);
 				}
 				if (lt_eval(&lt, preds[p] & ~SLICE_START,

@@ -548,8 +548,9 @@ nodes_whole(struct hs_snapshot_reader *r, const uint32_t *v, size_t n,
 	int trace = pos[NC_TRACE] != NO_FIELD && r->keep_trace,
 	    detached = pos[NC_DETACHED] != NO_FIELD;
 
+	/* The sink says "more than ... nodes". */
 	if (room > HS_MAX_NODES - node)
-		room = HS_MAX_NODES - node;	/* "more than" is the sink's */
+		room = HS_MAX_NODES - node;
 	if (node == 0 && room > 0)
 		s->first_edge[0] = 0;
 	for (i = 0; n - i >= nf && room > 0; i += nf, room--) {
@@ -734,8 +735,9 @@ edges_whole(struct hs_snapshot_reader *r, const uint32_t *v, size_t n,
 	    nodes = s->node_count, *name = s->edge_name, *to = s->edge_to;
 	size_t i, room = r->edge_cap - edge;
 
+	/* The sink says "too many edges". */
 	if (room > UINT32_MAX - edge)
-		room = UINT32_MAX - edge;	/* "too many edges" is the sink's */
+		room = UINT32_MAX - edge;
 
 	for (i = 0; n - i >= 3 && room > 0; i += 3, room--) {
 		uint32_t t = v[i + pt], x = v[i + pto], target = x / nf;
