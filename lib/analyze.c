@@ -711,13 +711,11 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 	}
 	/* The target ordinal that splits the lists' entries in halves. */
 	for (v = 0, p = 0; v < N && 2 * p < npred; v++)
-		if (!BIT_GET(single, num[v]))
-			p += first[v];
+		p += next[num[v]];
 	f->split = v;
 	first[0] = 0;
 	for (i = 0; i < len; i++)
-		first[i + 1] = first[i] + next[i];
-	npred = first[len];
+		first[i + 1] = first[i] + next[i];	/* to npred */
 	/*
 	 * The predecessor lists are this step's peak of memory: not while
 	 * the classes are being made on the other core, which frees the raw
