@@ -140,23 +140,38 @@ oom:
 
 /*
  * DevTools' calculateStatistics (and calculateArraySize), but for the
- * total, which needs the dominator tree (statistics_total()).  This and
- * class_members() leave the message to the caller, as class_retained()
- * must on the side thread: -1 means memory ran out.
+ * total, which needs the dominator tree (statistics_total()).  An Array's
+ * size takes in its elements' store when no other edge leads there: the
+ * stores are marked, then one pass over the edges finds those reached
+ * once (two bitmaps, which stay in the cache, rather than a count a node).
+ * This and class_members() leave the message to the caller, as
+ * class_retained() must on the side thread: -1 means memory ran out.
  */
 static int
 statistics(struct hs_analysis *a)
 {
 	const struct hs_snapshot *s = a->snap;
 	struct hs_statistics *st = &a->stats;
-	uint32_t v, e;
-	uint8_t *indeg;
+	uint32_t v, e, t, *store = NULL;
+	size_t nstore = 0, cap = 0, i, len;
+	size_t bytes = (size_t)s->node_count / 8 + 1;
+	uint8_t *is_store, *once, *twice, *is_array;
+	const char *p;
 
-	if ((indeg = hs_calloc(s->node_count, 1)) == NULL)
+	if ((is_store = hs_calloc(3, bytes)) == NULL)
 		return -1;
-	for (e = 0; e < s->edge_count; e++)
-		if (indeg[HS_EDGE_TO(s, e)] < 2)
-			indeg[HS_EDGE_TO(s, e)]++;
+	once = is_store + bytes;
+	twice = once + bytes;
+	/* The strings that say "Array": a bit each, not a lookup a node. */
+	if ((is_array = hs_calloc((size_t)(s->kept_limit / 8 + 1), 1)) ==
+	    NULL) {
+		hs_free(is_store);
+		return -1;
+	}
+	for (i = 0; i < s->kept_limit; i++)
+		if ((p = hs_snapshot_string(s, i, &len)) != NULL &&
+		    len == 5 && memcmp(p, "Array", 5) == 0)
+			is_array[i >> 3] |= (uint8_t)(1u << (i & 7));
 	st->native = s->extra_native_bytes;
 	for (v = 0; v < s->node_count; v++) {
 		uint64_t size = a->self[v];
@@ -179,13 +194,12 @@ statistics(struct hs_analysis *a)
 			st->strings += size;
 			break;
 		default:
-			if (!hs_snapshot_node_name_is(s, v, "Array"))
+			if (s->node_name[v] >= s->kept_limit ||
+			    !BIT_GET(is_array, s->node_name[v]))
 				break;
+			st->js_arrays += size;
 			for (e = s->first_edge[v]; e < s->first_edge[v + 1];
 			    e++) {
-				size_t len;
-				const char *p;
-
 				if (HS_EDGE_KIND(s, e) != HS_EK_INTERNAL)
 					continue;
 				p = hs_snapshot_string(s, s->edge_name[e],
@@ -193,15 +207,37 @@ statistics(struct hs_analysis *a)
 				if (p == NULL || len != 8 ||
 				    memcmp(p, "elements", 8) != 0)
 					continue;
-				if (indeg[HS_EDGE_TO(s, e)] == 1)
-					size += a->self[HS_EDGE_TO(s, e)];
+				if (hs_grow(&store, &cap, nstore + 1,
+				    sizeof(*store)) == -1) {
+					hs_free(is_store);
+					hs_free(is_array);
+					return -1;
+				}
+				t = HS_EDGE_TO(s, e);
+				store[nstore++] = t;
+				is_store[t >> 3] |= (uint8_t)(1u << (t & 7));
 				break;
 			}
-			st->js_arrays += size;
 			break;
 		}
 	}
-	hs_free(indeg);
+	if (nstore > 0) {
+		for (e = 0; e < s->edge_count; e++) {
+			t = HS_EDGE_TO(s, e);
+			if (!BIT_GET(is_store, t))
+				continue;
+			if (BIT_GET(once, t))
+				twice[t >> 3] |= (uint8_t)(1u << (t & 7));
+			once[t >> 3] |= (uint8_t)(1u << (t & 7));
+		}
+	}
+	/* A store two Arrays name is reached twice: in neither's size. */
+	for (i = 0; i < nstore; i++)
+		if (!BIT_GET(twice, store[i]))
+			st->js_arrays += a->self[store[i]];
+	hs_free(store);
+	hs_free(is_store);
+	hs_free(is_array);
 	return 0;
 }
 
@@ -937,12 +973,15 @@ hs_aggregation_new(struct hs_analysis *a)
 }
 
 int
+hs_aggregate_statistics(struct hs_aggregation *ag)
+{
+	return statistics(ag->a);
+}
+
+int
 hs_aggregate_early(struct hs_aggregation *ag)
 {
-	if (statistics(ag->a) == -1 ||
-	    closure_sites(ag->a, &ag->closures) == -1)
-		return -1;
-	return 0;
+	return closure_sites(ag->a, &ag->closures);
 }
 
 int

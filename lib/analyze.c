@@ -578,6 +578,41 @@ fill_share_help(struct fill_share *fs)
 	}
 }
 
+/*
+ * The statistics need only the shallow sizes and the node names, not the
+ * classes: the main thread, about to wait for the side's classes, makes
+ * them if the side has not come to them yet, and the side then waits for
+ * them before it lets the node names go.
+ */
+struct stats_share {
+	struct hs_aggregation *ag;
+	atomic_int	 ready;		/* the shallow sizes are done */
+	atomic_int	 claimed;	/* the statistics are being made */
+	struct hs_gate	 done;		/* they are made, or failed */
+	int		 ok;		/* set before done opens */
+};
+
+static void
+stats_share_init(struct stats_share *ss)
+{
+	ss->ag = NULL;
+	atomic_init(&ss->ready, 0);
+	atomic_init(&ss->claimed, 0);
+	hs_gate_init(&ss->done);
+	ss->ok = 0;
+}
+
+/* By either thread: 1 if this one made them, or tried to (see ok). */
+static int
+stats_share_take(struct stats_share *ss)
+{
+	if (atomic_exchange(&ss->claimed, 1) != 0)
+		return 0;
+	ss->ok = hs_aggregate_statistics(ss->ag) == 0;
+	hs_gate_open(&ss->done);
+	return 1;
+}
+
 /* The gates (analyze.h): see hs_analyze_graph(). */
 void
 hs_gate_init(struct hs_gate *g)
@@ -634,7 +669,7 @@ hs_gate_destroy(struct hs_gate *g)
 static int
 dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
     struct hs_gate *searched_gate, struct hs_gate *classes_gate,
-    struct fill_share *share)
+    struct fill_share *share, struct stats_share *stats)
 {
 	const struct hs_snapshot *s = a->snap;
 	uint32_t N = s->node_count, len = N + 1, v, w, u, i, n = 0,
@@ -719,10 +754,14 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 	/*
 	 * The predecessor lists are this step's peak of memory: not while
 	 * the classes are being made on the other core, which frees the raw
-	 * sizes and DOM states when it is done.
+	 * sizes and DOM states when it is done.  Meanwhile this thread makes
+	 * the statistics, if the other has not come to them yet.
 	 */
-	if (classes_gate != NULL)
+	if (classes_gate != NULL) {
+		if (stats != NULL && atomic_load(&stats->ready))
+			(void)stats_share_take(stats);
 		hs_gate_wait(classes_gate);
+	}
 	if (a->self == NULL)
 		goto out;	/* the side failed: it says why */
 	hs_reserve_release();	/* what is left of it is not needed */
@@ -1258,7 +1297,8 @@ raw_sizes(struct hs_analysis *a)
 /*
  * The work is shared by two threads.  The side one takes what needs
  * nothing from the dominator tree: shallow sizes, class names, raw sizes,
- * the statistics and what the distances need of the node names; then,
+ * the statistics (unless the main thread, waiting for the classes, came to
+ * them first) and what the distances need of the node names; then,
  * once the main thread's search is done with them, it lets the raw sizes
  * and the node names go (searched), and searches for the distances beside
  * the dominator step; then, once the tree is done (dom_done), the class
@@ -1275,6 +1315,7 @@ struct side {
 	struct dist		 dist;
 	struct hs_gate		 searched, classes_done, dom_done;
 	struct fill_share	 fill;
+	struct stats_share	 stats;
 	/*
 	 * Set before the gate that follows them opens, so that after a
 	 * failure neither thread goes on with what the other did not make.
@@ -1298,9 +1339,12 @@ side_classes(struct side *sd)
 
 	if (shallow_sizes(a) == -1)
 		return hs_analysis_nomem(a);
+	atomic_store(&sd->stats.ready, 1);
 	if (hs_classify(a) == -1)
 		return -1;
 	raw_sizes(a);
+	if (stats_share_take(&sd->stats) && !sd->stats.ok)
+		return hs_analysis_nomem(a);
 	if (hs_aggregate_early(sd->ag) == -1)
 		return hs_analysis_nomem(a);
 	return dist_prepare(a, &sd->dist);
@@ -1345,8 +1389,12 @@ side_thread(void *arg)
 	sd->ret = side_classes(sd);
 	if (sd->ret == 0) {
 		hs_gate_wait(&sd->searched);
+		/* Made here, or on the main thread: done with the names. */
+		hs_gate_wait(&sd->stats.done);
 		if (!sd->prelude_ok)
 			sd->ret = -1;	/* the main thread says why */
+		else if (!sd->stats.ok)
+			sd->ret = hs_analysis_nomem(sd->a);
 		else
 			free_columns(sd->a);
 	}
@@ -1378,6 +1426,7 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	hs_gate_init(&sd.classes_done);
 	hs_gate_init(&sd.dom_done);
 	fill_share_init(&sd.fill);
+	stats_share_init(&sd.stats);
 	if (progress)
 		progress(ctx, "dominators");
 	if ((ag = hs_aggregation_new(a)) == NULL) {
@@ -1385,6 +1434,7 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 		goto out;
 	}
 	sd.ag = ag;
+	sd.stats.ag = ag;
 	if (dom_state(a) == -1)
 		goto out;
 	sd.threaded = pthread_create(&sd.thread, NULL, side_thread, &sd) == 0;
@@ -1402,7 +1452,8 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	sd.prelude_ok = 1;
 	rc = dominators(a, ess, indeg, &sd.searched,
 	    sd.threaded ? &sd.classes_done : NULL,
-	    sd.threaded ? &sd.fill : NULL);
+	    sd.threaded ? &sd.fill : NULL,
+	    sd.threaded ? &sd.stats : NULL);
 	/* dominators() freed both. */
 	ess = NULL;
 	indeg = NULL;
@@ -1442,6 +1493,7 @@ out:
 	hs_gate_destroy(&sd.classes_done);
 	hs_gate_destroy(&sd.dom_done);
 	fill_share_destroy(&sd.fill);
+	hs_gate_destroy(&sd.stats.done);
 	hs_aggregation_free(ag);
 	dist_free(&sd.dist);
 	hs_free(ess);

@@ -191,17 +191,19 @@ void		 hs_gate_destroy(struct hs_gate *);
 int		 hs_analysis_nomem(struct hs_analysis *);
 
 /*
- * The aggregation (aggregate.c), for the two threads: early the
- * statistics and the closures' sites, which need the classes and the node
- * names but not the dominator tree; then main the class rows and
- * retainers, side the class retained sizes, and the class members go to
- * whichever is free first.  Early and side report failure by -1 alone
- * (memory).  Main and side need the dominator tree and the classes;
- * finish needs all three done.
+ * The aggregation (aggregate.c), for the two threads: the statistics,
+ * which need the shallow sizes and the node names, and early the
+ * closures' sites, which need the node names too and come after the
+ * classes (both add to the names), but neither the dominator tree; then
+ * main the class rows and retainers, side the class retained sizes, and
+ * the class members go to whichever is free first.  Statistics, early and
+ * side report failure by -1 alone (memory).  Main and side need the
+ * dominator tree and the classes; finish needs all of them done.
  */
 struct hs_aggregation;
 
 struct hs_aggregation *hs_aggregation_new(struct hs_analysis *);
+int		 hs_aggregate_statistics(struct hs_aggregation *);
 int		 hs_aggregate_early(struct hs_aggregation *);
 int		 hs_aggregate_main(struct hs_aggregation *, hs_progress_fn,
 		    void *);
