@@ -3,8 +3,8 @@
 #
 # Environment:
 #   HS_BENCH_SIZES    snapshot sizes in MiB to generate/measure (default "100 1000")
-#   HS_BENCH_RUNS     runs per measurement, median is reported
-#                     (default 3; 1 for files > 500 MiB unless set)
+#   HS_BENCH_RUNS     runs per measurement, median is reported (default 3);
+#                     json_verify and hs-summarize take turns
 #   HS_BENCH_LONGSTR  1 (default) also measure heap-longstr (100 MiB + one 64 MiB string); 0 skips it
 #   HS_BENCH_REGEN    1 = regenerate snapshots even if cached in bench/out/
 #   HS_BENCH_NODE_MB  --max-old-space-size for the generator (default 4096)
@@ -88,6 +88,25 @@ measure() {
   echo "$(printf '%s\n' "${ts[@]}" | median) $(printf '%s\n' "${rs[@]}" | median)"
 }
 
+# in_turns RUNS -> "jv_s hs_s hs_kb": json_verify and hs-summarize on $f
+# (hs-summarize writing $hss), one run of each in turn, so that both see the
+# machine as it is that minute (this VM's speed drifts by half from one
+# hour, and sometimes one minute, to the next); the medians, or FAIL.
+in_turns() {
+  local runs=$1 i j h k jt=() ht=() hk=()
+  for ((i = 0; i < runs; i++)); do
+    read -r j _ < <(measure 1 sh -c "exec $JV -q < \"\$1\"" jv "$f")
+    jt+=("$j")
+    [ $have_hs = 1 ] || continue
+    read -r h k < <(measure 1 "$HS" -q -o "$hss" "$f")
+    [ "$h" = FAIL ] && { echo "$(printf '%s\n' "${jt[@]}" | median) FAIL -"; return; }
+    ht+=("$h"); hk+=("$k")
+  done
+  echo "$(printf '%s\n' "${jt[@]}" | median)" \
+    "$( [ $have_hs = 1 ] && printf '%s\n' "${ht[@]}" | median || echo -)" \
+    "$( [ $have_hs = 1 ] && printf '%s\n' "${hk[@]}" | median || echo -)"
+}
+
 TSV=$OUT/results.tsv
 printf 'file\tsize_mib\tjv_s\tjv_mibps\ths_s\ths_mibps\ths_over_jv\trss_mib\trss_over_file\tsummary_bytes\tsummary_pct\truns\n' >"$TSV"
 fmt='%-28s %8s %4s | %7s %7s | %7s %7s %6s | %8s %6s | %10s %7s\n'
@@ -98,20 +117,17 @@ for f in "${files[@]}"; do
   b=$(basename "$f" .heapsnapshot)
   bytes=$(fsize "$f")
   mib=$(awk -v b="$bytes" 'BEGIN{printf "%.1f", b/1048576}')
-  if [ -n "${HS_BENCH_RUNS:-}" ]; then runs=$HS_BENCH_RUNS
-  elif [ "$bytes" -gt $((500 * 1048576)) ]; then runs=1
-  else runs=3; fi
-  echo "bench: measuring $b ($mib MiB, $runs run(s)) ..." >&2
+  runs=${HS_BENCH_RUNS:-3}
+  echo "bench: measuring $b ($mib MiB, $runs run(s) of each, in turn) ..." >&2
   cat "$f" >/dev/null   # warm the page cache so both tools see the same I/O
 
-  read -r jv_s _ < <(measure "$runs" sh -c "exec $JV -q < \"\$1\"" jv "$f")
+  hss=$OUT/$b.hss
+  rm -f "$hss"
+  read -r jv_s hs_s hs_kb < <(in_turns "$runs")
   jv_mbps=$(awk -v m="$mib" -v s="$jv_s" 'BEGIN{ if (s+0>0) printf "%.0f", m/s; else print "-" }')
 
-  hs_s=- hs_mbps=- ratio=- rss=- rssr=- sb=- sp=-
+  hs_mbps=- ratio=- rss=- rssr=- sb=- sp=-
   if [ $have_hs = 1 ]; then
-    hss=$OUT/$b.hss
-    rm -f "$hss"
-    read -r hs_s hs_kb < <(measure "$runs" "$HS" -q -o "$hss" "$f")
     if [ "$hs_s" != FAIL ]; then
       hs_mbps=$(awk -v m="$mib" -v s="$hs_s" 'BEGIN{ if (s+0>0) printf "%.0f", m/s; else print "-" }')
       ratio=$(awk -v a="$hs_s" -v b="$jv_s" 'BEGIN{ if (b+0>0) printf "%.2f", a/b; else print "-" }')
