@@ -899,6 +899,26 @@ want(struct hs_snapshot_reader *r, uint64_t index)
 }
 
 /*
+ * Room for the kept text, as far as the rest of the input could hold it,
+ * is taken at once (if it can be: else it grows as it comes).  Grown as it
+ * came, the text was moved at every step, and each move waited for the
+ * address space, which the threads faulting in pages ahead hold in turn
+ * while the strings are read; pages never written cost nothing.
+ */
+static void
+presize_text(struct hs_snapshot_reader *r)
+{
+	uint64_t want;
+
+	if (r->size_hint <= r->offset || r->text_cap != 0)
+		return;
+	want = r->size_hint - r->offset + 2;
+	if (want > UINT32_MAX)
+		want = UINT32_MAX;
+	(void)hs_grow(&r->snap->string_text, &r->text_cap, (size_t)want, 1);
+}
+
+/*
  * Marks the strings whose text is needed: the names of nodes whose name is
  * a name (not a value), edge names, and allocation function names.
  */
@@ -972,6 +992,7 @@ prepare_strings(struct hs_snapshot_reader *r)
 	    (s->string_len = hs_calloc((size_t)s->kept_limit,
 	    sizeof(uint32_t))) == NULL)
 		return oom(r);
+	presize_text(r);
 	return 0;
 }
 
