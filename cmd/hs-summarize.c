@@ -32,7 +32,7 @@ usage(int status)
 "      --redact regex  leave out names that match (PCRE2)\n"
 "      --label label   --session id  --captured time\n"
 "                      describe the snapshot (else from its file name)\n"
-"      --level n       zstd level, 1 to 19 (default 3)\n"
+"      --level n       zstd level, 1 to 19 (default 1)\n"
 "  -h, --help          this help;  -V, --version  the version\n", stdout);
 	exit(status);
 }
