@@ -15,6 +15,7 @@
 #include "regex.h"
 
 #define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
+#define BIT_SET(b, i)	((b)[(i) >> 3] |= (uint8_t)(1u << ((i) & 7)))
 #define GROUP_CACHE	4096
 #define NAME_CACHE	16384
 
@@ -171,7 +172,7 @@ statistics(struct hs_analysis *a)
 	for (i = 0; i < s->kept_limit; i++)
 		if ((p = hs_snapshot_string(s, i, &len)) != NULL &&
 		    len == 5 && memcmp(p, "Array", 5) == 0)
-			is_array[i >> 3] |= (uint8_t)(1u << (i & 7));
+			BIT_SET(is_array, i);
 	st->native = s->extra_native_bytes;
 	for (v = 0; v < s->node_count; v++) {
 		uint64_t size = a->self[v];
@@ -215,7 +216,7 @@ statistics(struct hs_analysis *a)
 				}
 				t = HS_EDGE_TO(s, e);
 				store[nstore++] = t;
-				is_store[t >> 3] |= (uint8_t)(1u << (t & 7));
+				BIT_SET(is_store, t);
 				break;
 			}
 			break;
@@ -227,8 +228,8 @@ statistics(struct hs_analysis *a)
 			if (!BIT_GET(is_store, t))
 				continue;
 			if (BIT_GET(once, t))
-				twice[t >> 3] |= (uint8_t)(1u << (t & 7));
-			once[t >> 3] |= (uint8_t)(1u << (t & 7));
+				BIT_SET(twice, t);
+			BIT_SET(once, t);
 		}
 	}
 	/* A store two Arrays name is reached twice: in neither's size. */
