@@ -57,8 +57,8 @@ class_rows(struct hs_analysis *a, uint32_t *largest)
  * on its dominator path is of the same class, so nothing is counted twice.
  * A walk down the dominator tree keeps, per class, how many objects on the
  * current path are counted; its stack holds a node and its next child per
- * level, as deep as the tree.  It runs on the side thread, so it leaves
- * the message to its caller: -1 means memory ran out.
+ * level, as deep as the tree.  It runs on either thread (a shared step),
+ * so it leaves the message to its caller: -1 means memory ran out.
  */
 struct walk_level {
 	uint32_t	node;	/* | ON_PATH when counted, with children */
@@ -145,8 +145,8 @@ oom:
  * size takes in its elements' store when no other edge leads there: the
  * stores are marked, then one pass over the edges finds those reached
  * once (two bitmaps, which stay in the cache, rather than a count a node).
- * This and class_members() leave the message to the caller, as
- * class_retained() must on the side thread: -1 means memory ran out.
+ * This, class_members() and class_retained() may run on either thread,
+ * so they leave the message to the caller: -1 means memory ran out.
  */
 static int
 statistics(struct hs_analysis *a)
@@ -914,10 +914,11 @@ oom:
  * The aggregation runs on the analysis's two threads (see
  * hs_analyze_graph()): the statistics and the closures' sites on the
  * side one as soon as the classes are known; once the dominator tree is
- * done, on the main one the class rows and the retainers, on the side one
- * the class retained sizes; then the class members, on whichever is free
- * first.  They write different members of the classes.
- * Then the rest, on the main thread.
+ * done, the class rows on the main one, then the class retained sizes and
+ * the class members, each on whichever thread comes to it first (the
+ * main one, as a rule: the side one is still searching for the
+ * distances), then the retainers on both.  They write different members
+ * of the classes.  Then the rest, on the main thread.
  */
 struct hs_aggregation {
 	struct hs_analysis	*a;
@@ -942,6 +943,7 @@ members_step(struct hs_analysis *a)
 }
 
 static int (*const shared_steps[])(struct hs_analysis *) = {
+	class_retained,
 	members_step
 };
 
@@ -1001,11 +1003,11 @@ hs_aggregate_main(struct hs_aggregation *ag, hs_progress_fn progress,
 		ag->largest[i] = UINT32_MAX;
 	if (class_rows(a, ag->largest) == -1)
 		return -1;
+	if (run_shared(ag) == -1)
+		return hs_analysis_nomem(a);
 	if (progress)
 		progress(ctx, "retainers");
 	if (retainers_collect(a, &ag->gr[0], &ag->next_slice) == -1)
-		return hs_analysis_nomem(a);
-	if (run_shared(ag) == -1)
 		return hs_analysis_nomem(a);
 	return 0;
 }
@@ -1013,7 +1015,7 @@ hs_aggregate_main(struct hs_aggregation *ag, hs_progress_fn progress,
 int
 hs_aggregate_side(struct hs_aggregation *ag)
 {
-	if (class_retained(ag->a) == -1 || run_shared(ag) == -1 ||
+	if (run_shared(ag) == -1 ||
 	    retainers_collect(ag->a, &ag->gr[1], &ag->next_slice) == -1)
 		return -1;
 	return 0;
