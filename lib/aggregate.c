@@ -102,7 +102,7 @@ class_retained(struct hs_analysis *a)
 		/* Enter v. */
 		uint32_t c = a->node_class[v], mark = 0;
 
-		if (!active[c] && a->self[v] != 0) {
+		if (!active[c] && BIT_GET(a->sized, v)) {
 			a->classes[c].retained += a->retained[v];
 			if (first[v] != first[v + 1]) {
 				active[c]++;
@@ -445,11 +445,14 @@ retainers_collect(struct hs_analysis *a, struct groups *gr,
 					uint32_t f = HS_EDGE_TO(s,
 					    e + RETAINER_AHEAD);
 
-					__builtin_prefetch(&a->self[f]);
-					__builtin_prefetch(&a->node_class[f]);
-					__builtin_prefetch(&a->retained[f]);
+					if (BIT_GET(a->sized, f)) {
+						__builtin_prefetch(
+						    &a->node_class[f]);
+						__builtin_prefetch(
+						    &a->retained[f]);
+					}
 				}
-				if (a->self[t] == 0 || kind == HS_EK_WEAK)
+				if (!BIT_GET(a->sized, t) || kind == HS_EK_WEAK)
 					continue;
 				key[0] = a->node_class[t];
 				key[1] = a->node_class[v];

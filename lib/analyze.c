@@ -1049,10 +1049,13 @@ dist_prepare(struct hs_analysis *a, struct dist *d)
 static void
 reach(struct hs_analysis *a, uint8_t *seen, uint32_t v, int32_t dist)
 {
-	struct hs_class *c = &a->classes[a->node_class[v]];
+	struct hs_class *c;
 
 	BIT_SET(seen, v);
-	if (a->self[v] != 0 && dist < c->distance)
+	if (!BIT_GET(a->sized, v))
+		return;
+	c = &a->classes[a->node_class[v]];
+	if (dist < c->distance)
 		c->distance = dist;
 }
 
@@ -1301,12 +1304,11 @@ raw_sizes(struct hs_analysis *a)
  * them first) and what the distances need of the node names; then,
  * once the main thread's search is done with them, it lets the raw sizes
  * and the node names go (searched), and searches for the distances beside
- * the dominator step; then, once the tree is done (dom_done), the class
- * retained sizes and a share of the rest of the aggregation (see
- * aggregate.c).  The main thread marks page-owned nodes and essential
- * edges and computes the dominator tree, whose predecessor lists, this
- * step's peak of memory, wait for the columns to go (classes_done), then
- * does most of the aggregation.
+ * the dominator step; then, once the tree is done (dom_done), a share of
+ * the aggregation (see aggregate.c).  The main thread marks page-owned
+ * nodes and essential edges and computes the dominator tree, whose
+ * predecessor lists, this step's peak of memory, wait for the columns to
+ * go (classes_done), then does the rest of the aggregation.
  */
 struct side {
 	struct hs_analysis	*a;
@@ -1329,6 +1331,24 @@ struct side {
 };
 
 /*
+ * The nodes that count in their class (a shallow size): a bitmap, which
+ * stays in the cache where the loops over edges ask it of their targets,
+ * where the sizes themselves would each be a load from memory.
+ */
+static int
+sized_nodes(struct hs_analysis *a)
+{
+	uint32_t n = a->snap->node_count, v;
+
+	if ((a->sized = hs_calloc((size_t)n / 8 + 1, 1)) == NULL)
+		return -1;
+	for (v = 0; v < n; v++)
+		if (a->self[v] != 0)
+			BIT_SET(a->sized, v);
+	return 0;
+}
+
+/*
  * Up to what needs the node names: -1 if memory ran out (the message is
  * set).
  */
@@ -1337,7 +1357,7 @@ side_classes(struct side *sd)
 {
 	struct hs_analysis *a = sd->a;
 
-	if (shallow_sizes(a) == -1)
+	if (shallow_sizes(a) == -1 || sized_nodes(a) == -1)
 		return hs_analysis_nomem(a);
 	atomic_store(&sd->stats.ready, 1);
 	if (hs_classify(a) == -1)
@@ -1614,6 +1634,7 @@ hs_analysis_free(struct hs_analysis *a)
 	if (a == NULL)
 		return;
 	hs_free(a->self);
+	hs_free(a->sized);
 	hs_free(a->detached);
 	hs_free(a->page_owned);
 	hs_free(a->dom);

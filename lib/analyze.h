@@ -115,6 +115,7 @@ struct hs_analysis {
 
 	/* Per node. */
 	uint32_t	*self;		/* shallow size used (DevTools' or raw) */
+	uint8_t		*sized;		/* bitmap: self[] is not 0 */
 	uint8_t		*detached;	/* DOM link state, 0..3 */
 	uint8_t		*page_owned;	/* bitmap */
 	uint32_t	*dom;		/* immediate dominator */
