@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -77,18 +78,24 @@ hs_alloc_count(void)
 #define HUGE_ADVICE_MIN	(2u << 20)
 #define HUGE_PAGE	((uintptr_t)2 << 20)
 
+/*
+ * The advice covers the block's pages from first to last, not only its
+ * whole huge pages: advice on part of a mapping splits it in three, and
+ * realloc() can then no longer move it with mremap() (which refuses a
+ * range over more than one mapping), so it copied every block it grew.
+ */
 static void
 advise_huge(void *p, size_t size)
 {
 #ifdef MADV_HUGEPAGE
-	uintptr_t start, end;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), start, end;
 
-	if (p == NULL || size < HUGE_ADVICE_MIN)
+	if (p == NULL || size < HUGE_ADVICE_MIN || page == 0 ||
+	    (page & (page - 1)) != 0)
 		return;
-	start = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	end = ((uintptr_t)p + size) & ~(HUGE_PAGE - 1);
-	if (end > start)
-		(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
+	start = (uintptr_t)p & ~(page - 1);
+	end = ((uintptr_t)p + size + page - 1) & ~(page - 1);
+	(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
 #else
 	(void)p;
 	(void)size;
