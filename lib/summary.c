@@ -663,21 +663,29 @@ class_from(struct hs_summary_class *c, const struct hs_jv *r)
 
 /*
  * Makes room for n more ids.  The arrays grow with the ids actually read,
- * never on the word of a class record's count (a hostile summary could
- * declare billions).
+ * never on the word of a class record's count alone (a hostile summary
+ * could declare billions): at a class's first ids record, room for as many
+ * as the count says, but no more than IDS_AHEAD times as many as that
+ * record holds.  A big class's ids come in many records, and growing its
+ * arrays record by record copied them over and over while they were
+ * small.
  */
+#define IDS_AHEAD	64
+
 static int
 ids_room(struct hs_summary_class *c, size_t n)
 {
-	size_t cap = c->id_cap;
+	size_t cap = c->id_cap, want = c->id_count + n;
 
-	if (c->id_count + n <= cap)
+	if (want <= cap)
 		return 0;
-	if (hs_grow(&c->ids, &cap, c->id_count + n, sizeof(uint32_t)) == -1)
+	if (cap == 0 && c->count > want)
+		want = c->count / IDS_AHEAD > n ? n * IDS_AHEAD :
+		    (size_t)c->count;
+	if (hs_grow(&c->ids, &cap, want, sizeof(uint32_t)) == -1)
 		return -1;
 	cap = c->id_cap;
-	if (hs_grow(&c->id_self, &cap, c->id_count + n,
-	    sizeof(uint32_t)) == -1)
+	if (hs_grow(&c->id_self, &cap, want, sizeof(uint32_t)) == -1)
 		return -1;
 	c->id_cap = cap;
 	return 0;
