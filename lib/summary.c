@@ -679,9 +679,14 @@ ids_room(struct hs_summary_class *c, size_t n)
 
 	if (want <= cap)
 		return 0;
-	if (cap == 0 && c->count > want)
-		want = c->count / IDS_AHEAD > n ? n * IDS_AHEAD :
-		    (size_t)c->count;
+	if (cap == 0) {
+		uint64_t room = (uint64_t)n * IDS_AHEAD;
+
+		if (room > c->count)
+			room = c->count;
+		if (room > want && room <= SIZE_MAX)
+			want = (size_t)room;
+	}
 	if (hs_grow(&c->ids, &cap, want, sizeof(uint32_t)) == -1)
 		return -1;
 	cap = c->id_cap;
