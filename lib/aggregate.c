@@ -14,8 +14,6 @@
 #include "hmap.h"
 #include "regex.h"
 
-#define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
-#define BIT_SET(b, i)	((b)[(i) >> 3] |= (uint8_t)(1u << ((i) & 7)))
 #define GROUP_CACHE	4096
 #define NAME_CACHE	16384
 

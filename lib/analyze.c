@@ -21,8 +21,6 @@
 #define DOM_ATTACHED	1
 #define DOM_DETACHED	2
 
-#define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
-#define BIT_SET(b, i)	((b)[(i) >> 3] |= (uint8_t)(1u << ((i) & 7)))
 /* Marks the first predecessor of each number's slice (numbers < 2^31). */
 #define SLICE_START	0x80000000u
 #define NODES_AHEAD	8	/* nodes ahead in a queue: their edges */

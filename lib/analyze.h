@@ -25,6 +25,10 @@
 #include "hmap.h"
 #include "snapshot.h"
 
+/* Bit i of a bitmap of bytes (page_owned, sized and the steps' own). */
+#define BIT_GET(b, i)	((b)[(i) >> 3] & (1u << ((i) & 7)))
+#define BIT_SET(b, i)	((b)[(i) >> 3] |= (uint8_t)(1u << ((i) & 7)))
+
 struct hs_regex;
 
 /* Distances as DevTools reports them. */
