@@ -1234,7 +1234,8 @@ dist_run(struct hs_analysis *a, struct dist *d, struct weakmap_names *w)
 	    (d->list[1] = hs_alloc_array(d->cap, sizeof(uint32_t))) == NULL ||
 	    (d->bits[0] = hs_calloc(words, sizeof(uint64_t))) == NULL ||
 	    (d->bits[1] = hs_calloc(words, sizeof(uint64_t))) == NULL ||
-	    (a->bfs_edge = hs_alloc_array(N, sizeof(uint32_t))) == NULL)
+	    (a->bfs_edge == NULL &&
+	    (a->bfs_edge = hs_alloc_array(N, sizeof(uint32_t))) == NULL))
 		goto oom;
 	/* Set as nodes are reached; the rest at the end. */
 	a->bfs_edge[root] = UINT32_MAX;
@@ -1368,13 +1369,18 @@ side_classes(struct side *sd)
 	return dist_prepare(a, &sd->dist);
 }
 
-/* What no step needs once the classes and the search are done. */
+/*
+ * What no step needs once the classes and the search are done.  The node
+ * names' column, a word a node or more, becomes the distances' bfs_edge:
+ * its pages are backed already, where a fresh array's would each cost a
+ * fault (see reserve.h), and the reserve is closed by then.
+ */
 static void
 free_columns(struct hs_analysis *a)
 {
 	hs_free(a->columns->node_self);
 	a->columns->node_self = NULL;
-	hs_free(a->columns->node_name);
+	a->bfs_edge = a->columns->node_name;
 	a->columns->node_name = NULL;
 	hs_free(a->columns->locations);
 	a->columns->locations = NULL;
