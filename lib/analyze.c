@@ -762,7 +762,7 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 	}
 	if (a->self == NULL)
 		goto out;	/* the side failed: it says why */
-	hs_reserve_release();	/* what is left of it is not needed */
+	hs_reserve_recycle();	/* the peak: what is freed from here is kept */
 	if ((preds = hs_alloc_array(npred ? npred : 1, sizeof(uint32_t))) ==
 	    NULL)
 		goto out;
@@ -1523,6 +1523,7 @@ out:
 	hs_free(ess);
 	hs_free(indeg);
 	weakmap_free(&w);
+	hs_reserve_end();	/* no more arrays of a word a node to come */
 	return ret;
 }
 

@@ -35,9 +35,11 @@ struct range {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int is_open;			/* the reserve takes requests */
+static int started;			/* since hs_reserve_end() */
+static int recycling;			/* keeps blocks freed, for reuse */
 static struct range carved[MAX_RANGES];	/* in use */
 static int ncarved;
-static struct range spare[MAX_RANGES];	/* free, while the reserve is open */
+static struct range spare[MAX_RANGES];	/* free, to be carved (again) */
 static int nspare;
 static struct hs_prefault *job;		/* faulting the reserve in */
 static atomic_int any_carved;		/* ncarved != 0, read without lock */
@@ -68,16 +70,23 @@ unlock(void)
 	hs_prefault_free(j);
 }
 
+/* Unmaps the spare ranges.  The lock is held. */
+static void
+unmap_spare(void)
+{
+	int i;
+
+	for (i = 0; i < nspare; i++)
+		(void)munmap(spare[i].addr, spare[i].len);
+	nspare = 0;
+}
+
 /* Closes the reserve: its free parts are unmapped.  The lock is held. */
 static void
 release(void)
 {
-	int i;
-
 	stop_job();
-	for (i = 0; i < nspare; i++)
-		(void)munmap(spare[i].addr, spare[i].len);
-	nspare = 0;
+	unmap_spare();
 	is_open = 0;
 }
 
@@ -106,26 +115,17 @@ add_spare(char *addr, size_t len, int dirty)
 	nspare++;
 }
 
-void
-hs_reserve_start(size_t bytes)
+/* A mapping of len bytes (whole pages) on a huge page boundary, or NULL. */
+static char *
+map_aligned(size_t len)
 {
-#if defined(SANITIZED) || !defined(MADV_POPULATE_WRITE)
-	(void)bytes;
-#else
 	char *base, *start;
-	size_t len, head;
-	void *arrays[1];
+	size_t head;
 
-	if (bytes < HS_RESERVE_MIN || bytes > SIZE_MAX / 2)
-		return;
-	len = (bytes + ALIGN - 1) & ~(ALIGN - 1);
-	pthread_mutex_lock(&lock);
-	if (is_open)
-		goto out;	/* one at a time */
 	base = mmap(NULL, len + ALIGN, PROT_READ | PROT_WRITE,
 	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED)
-		goto out;
+		return NULL;
 	start = (char *)(((uintptr_t)base + ALIGN - 1) &
 	    ~(uintptr_t)(ALIGN - 1));
 	head = (size_t)(start - base);
@@ -135,7 +135,31 @@ hs_reserve_start(size_t bytes)
 #ifdef MADV_HUGEPAGE
 	(void)madvise(start, len, MADV_HUGEPAGE);
 #endif
+	return start;
+}
+
+void
+hs_reserve_start(size_t bytes)
+{
+#if defined(SANITIZED) || !defined(MADV_POPULATE_WRITE)
+	(void)bytes;
+#else
+	char *start;
+	size_t len;
+	void *arrays[1];
+
+	if (bytes < HS_RESERVE_MIN || bytes > SIZE_MAX / 2)
+		return;
+	len = (bytes + ALIGN - 1) & ~(ALIGN - 1);
+	pthread_mutex_lock(&lock);
+	if (is_open)
+		goto out;	/* one at a time */
+	unmap_spare();		/* blocks kept since hs_reserve_recycle() */
+	recycling = 0;
+	if ((start = map_aligned(len)) == NULL)
+		goto out;
 	is_open = 1;
+	started = 1;
 	nspare = 0;
 	add_spare(start, len, 0);
 	arrays[0] = start;
@@ -158,21 +182,29 @@ hs_reserve_take(size_t size, int zero)
 		return NULL;
 	len = (size + PAGE - 1) & ~(PAGE - 1);
 	pthread_mutex_lock(&lock);
-	if (!is_open)
+	if (!is_open && !recycling)
 		goto out;
 	for (i = 0; i < nspare; i++)
 		if (spare[i].len >= len &&
 		    (best == NULL || spare[i].len < best->len))
 			best = &spare[i];
-	if (best == NULL || ncarved == MAX_RANGES) {
+	if (is_open && (best == NULL || ncarved == MAX_RANGES)) {
 		release();	/* used up: the rest goes */
 		goto out;
 	}
-	p = best->addr;
-	dirty = best->dirty;
-	best->addr += len;
-	if ((best->len -= len) == 0)
-		*best = spare[--nspare];
+	if (ncarved == MAX_RANGES)
+		goto out;
+	if (best == NULL) {
+		/* Mapped now, to be kept when freed. */
+		if ((p = map_aligned(len)) == NULL)
+			goto out;
+	} else {
+		p = best->addr;
+		dirty = best->dirty;
+		best->addr += len;
+		if ((best->len -= len) == 0)
+			*best = spare[--nspare];
+	}
 	carved[ncarved].addr = p;
 	carved[ncarved].len = len;
 	ncarved++;
@@ -227,7 +259,7 @@ hs_reserve_free(void *p)
 		return 0;
 	pthread_mutex_lock(&lock);
 	if ((i = find(p)) != -1) {
-		if (is_open && nspare < MAX_RANGES) {
+		if ((is_open || recycling) && nspare < MAX_RANGES) {
 			add_spare(carved[i].addr, carved[i].len, 1);
 		} else {
 			stop_job();
@@ -247,5 +279,26 @@ hs_reserve_release(void)
 	pthread_mutex_lock(&lock);
 	if (is_open)
 		release();
+	unlock();
+}
+
+void
+hs_reserve_recycle(void)
+{
+	pthread_mutex_lock(&lock);
+	if (is_open)
+		release();
+	recycling = started;	/* not where there is no reserve */
+	unlock();
+}
+
+void
+hs_reserve_end(void)
+{
+	pthread_mutex_lock(&lock);
+	if (is_open)
+		release();
+	unmap_spare();
+	started = recycling = 0;
 	unlock();
 }

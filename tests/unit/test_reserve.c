@@ -119,6 +119,50 @@ test_through_alloc(void **state)
 	assert_null(hs_reserve_take(HS_RESERVE_MIN, 0));
 }
 
+/*
+ * From hs_reserve_recycle() to hs_reserve_end(), blocks freed are kept and
+ * carved again (zeroed when asked), and a request that no kept block fits
+ * gets a mapping of its own, kept in turn.
+ */
+static void
+test_recycle(void **state)
+{
+	unsigned char *a, *b, *c, *d, *e;
+
+	(void)state;
+	start_or_skip(32 * MiB);
+	a = hs_reserve_take(16 * MiB, 0);
+	assert_non_null(a);
+	memset(a, 0xa5, 16 * MiB);
+	hs_reserve_recycle();
+	b = hs_reserve_take(24 * MiB, 1);	/* more than was left */
+	assert_non_null(b);
+	assert_true(all_zero(b, 24 * MiB));
+	memset(b, 0x5a, 24 * MiB);
+	assert_int_equal(hs_reserve_free(a), 1);
+	c = hs_reserve_take(10 * MiB, 1);
+	assert_ptr_equal(c, a);
+	assert_true(all_zero(c, 10 * MiB));
+	d = hs_reserve_take(8 * MiB, 0);	/* the 6 MiB left do not fit */
+	assert_non_null(d);
+	assert_true(d + 8 * MiB <= a || d >= a + 16 * MiB);
+	assert_true(d + 8 * MiB <= b || d >= b + 24 * MiB);
+	assert_int_equal(hs_reserve_free(b), 1);
+	e = hs_reserve_take(20 * MiB, 0);
+	assert_ptr_equal(e, b);
+	assert_int_equal(c[0], 0);
+	assert_int_equal(hs_reserve_free(c), 1);
+	assert_int_equal(hs_reserve_free(d), 1);
+	hs_reserve_end();
+	assert_null(hs_reserve_take(HS_RESERVE_MIN, 0));
+	assert_int_equal(hs_reserve_free(e), 1);	/* unmapped now */
+	assert_int_equal(hs_reserve_size(e), 0);
+	/* With no reserve started since, nothing to recycle. */
+	hs_reserve_recycle();
+	assert_null(hs_reserve_take(HS_RESERVE_MIN, 0));
+	hs_reserve_end();
+}
+
 /* Pointers that were never carved are left alone. */
 static void
 test_not_carved(void **state)
@@ -143,6 +187,7 @@ main(void)
 		cmocka_unit_test(test_take_free_reuse),
 		cmocka_unit_test(test_miss_closes),
 		cmocka_unit_test(test_through_alloc),
+		cmocka_unit_test(test_recycle),
 		cmocka_unit_test(test_not_carved),
 	};
 
