@@ -4,6 +4,7 @@
 . tests/cli/lib.sh
 . tests/cli/cases/data/capture-lib.sh
 need node
+node22=$(node_bin 22) || exit 77
 cd "$TMP" || exit 1
 sh -c 'exit 0' &
 gone=$!
@@ -25,7 +26,7 @@ echo "exit $?"
 sed "s/process $sl /process PID /" err
 kill -0 $sl && echo "sleep lives"
 cd - >/dev/null || exit 1
-NODE_FLAGS=--disable-sigusr1 start_planted "$(node_bin 22)" noinspect 5
+NODE_FLAGS=--disable-sigusr1 start_planted "$node22" noinspect 5
 cd "$TMP" || exit 1
 hs-capture --pid $NODE_PID -o out.heapsnapshot 2>err
 echo "exit $?"

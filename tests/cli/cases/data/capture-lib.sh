@@ -79,7 +79,9 @@ wait_tmp_data() {
 # objects into out.heapsnapshot (in $TMP), and show the exit status, the
 # file's mode, what is in $TMP and the planted count.
 capture_major() {
-	start_planted "$(node_bin "$1")" 1234
+	# (node_bin's exit 77 would leave only the command substitution.)
+	nb=$(node_bin "$1") || exit 77
+	start_planted "$nb" 1234
 	cd "$TMP" || exit 1
 	hs-capture -q --inspect 127.0.0.1:$PORT -o out.heapsnapshot
 	echo "exit $?"
