@@ -19,10 +19,11 @@ fi
 for t in "$@"; do
 	$limit "$t" >"$out" 2>&1
 	rc=$?
+	# A binary may run several groups: each has its summary.
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9][0-9]*\) test(s)\..*/\1/p' "$out" |
-	    tail -n 1)
+	    awk '{ n += $1 } END { print n + 0 }')
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test(s).*/\1/p' "$out" |
-	    tail -n 1)
+	    awk '{ n += $1 } END { print n + 0 }')
 	p=${p:-0}
 	f=${f:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
