@@ -6,7 +6,8 @@
  * They are resumable state machines fed chunk by chunk, with no per-number
  * call: integers are handed to the sink in batches.  Integers of V8's usual
  * shape ("digits," and "digits\n,") are taken 64 bytes at a time, from
- * masks of where the digits, commas and newlines are; anything else goes
+ * masks of where the digits, commas and newlines are, and converted eight
+ * at a time where the processor has AVX-512 (VBMI); anything else goes
  * through the states.  They are exactly as
  * strict as JSON inside those arrays (the grammar, the whitespace, the
  * escapes, yajl's UTF-8 rule), and a little stricter where a snapshot must
@@ -56,6 +57,12 @@ struct hs_intscan {
 };
 
 void	hs_intscan_init(struct hs_intscan *, hs_int_sink, void *ctx);
+/*
+ * Whether the integer scanners may use the processor's AVX-512 (VBMI)
+ * path where it has one (the default), for tests and measurements: both
+ * paths give the same results.  Returns whether it is used from now on.
+ */
+int	hs_intscan_simd(int allow);
 /*
  * Scans buf[0..len), buf[0] being at absolute offset off.  Sets *used to the
  * bytes consumed: all of them, or up to and including the closing ']'.

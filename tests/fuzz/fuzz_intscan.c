@@ -13,8 +13,9 @@
  * The scanner runs on the whole input, and again in up to three chunks cut
  * where the first and last bytes say, each read ahead (hs_intscan_ahead())
  * as the first byte's bits say, as hs-summarize reads: both runs must
- * agree, to the offset of an error.  A disagreement aborts.  Built and run
- * by "make fuzz".
+ * agree, to the offset of an error.  So must the processor's AVX-512 path
+ * and the one at a time (hs_intscan_simd()), also when the sink refuses a
+ * value.  A disagreement aborts.  Built and run by "make fuzz".
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,6 +31,7 @@ struct values {
 	size_t		 n, cap;
 	int		 plain;		/* only integers that fit, so far */
 	int		 depth;
+	size_t		 refuse;	/* the sink refuses this value, + 1 */
 };
 
 static int
@@ -52,9 +54,14 @@ sink(void *ctx, const uint32_t *v, size_t n, size_t *bad)
 {
 	size_t i;
 
-	(void)bad;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (((struct values *)ctx)->n + 1 ==
+		    ((struct values *)ctx)->refuse) {
+			*bad = i;
+			return -1;
+		}
 		keep(ctx, v[i]);
+	}
 	return 0;
 }
 
@@ -123,6 +130,23 @@ struct result {
 	uint64_t	 err_offset;
 	const char	*err;
 };
+
+static int
+same_result(const struct result *p, const struct result *q)
+{
+	return p->ret == q->ret && (p->ret != 1 || p->end == q->end) &&
+	    p->err_offset == q->err_offset &&
+	    (p->err == NULL) == (q->err == NULL) &&
+	    (p->err == NULL || strcmp(p->err, q->err) == 0);
+}
+
+static int
+same_values(const struct values *p, const struct values *q)
+{
+	/* (No memcmp() of 0 bytes: the arrays are NULL then.) */
+	return p->n == q->n &&
+	    (p->n == 0 || memcmp(p->v, q->v, p->n * sizeof(*p->v)) == 0);
+}
 
 /* The scanner over data, cut at cut[1] and cut[2]; read ahead by mask. */
 static void
@@ -199,8 +223,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (judged && scan_ok != yajl_ok)
 		abort();
 	/* (No memcmp() of 0 bytes: the arrays are NULL then.) */
-	if (judged && yajl_ok && (whole.n != y.n || (y.n > 0 &&
-	    memcmp(whole.v, y.v, y.n * sizeof(*y.v)) != 0)))
+	if (judged && yajl_ok && !same_values(&whole, &y))
 		abort();
 
 	cut[0] = 0;
@@ -209,14 +232,30 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    256 : 0;
 	cut[3] = size;
 	scan(data, cut, size ? data[0] & 7 : 0, s, a, &cut_up, &rc);
-	if (rc.ret != rw.ret || (rw.ret == 1 && rc.end != rw.end) ||
-	    rc.err_offset != rw.err_offset ||
-	    (rc.err == NULL) != (rw.err == NULL) ||
-	    (rc.err != NULL && strcmp(rc.err, rw.err) != 0))
+	if (!same_result(&rc, &rw) || (rw.ret == 1 &&
+	    !same_values(&cut_up, &whole)))
 		abort();
-	if (rw.ret == 1 && (cut_up.n != whole.n || (whole.n > 0 &&
-	    memcmp(cut_up.v, whole.v, whole.n * sizeof(*whole.v)) != 0)))
-		abort();
+
+	/*
+	 * The processor's AVX-512 path, where it has one, and the one at a
+	 * time agree, to where a value the sink refuses begins (the last
+	 * byte says which).
+	 */
+	for (i = 0; i < 2; i++) {
+		struct values on = { .refuse = i && size ? data[size - 1] : 0 },
+		    off = on;
+		struct result r_on, r_off;
+
+		hs_intscan_simd(1);
+		scan(data, whole_cut, 0, s, a, &on, &r_on);
+		hs_intscan_simd(0);
+		scan(data, whole_cut, 0, s, a, &off, &r_off);
+		hs_intscan_simd(1);
+		if (!same_result(&r_on, &r_off) || !same_values(&on, &off))
+			abort();
+		free(on.v);
+		free(off.v);
+	}
 	free(y.v);
 	free(whole.v);
 	free(cut_up.v);

@@ -641,6 +641,58 @@ test_int_like_yajl(void **state)
 	assert_true(accepted > 1000 && accepted < 2900);
 }
 
+/*
+ * Where each value begins, as a sink's refusal reports it, for every value
+ * of V8-shaped texts: numbers of 1 to 10 digits, "," or "\n," between
+ * them, so that blocks begin at every kind of place (a number's first
+ * digit, its middle, a comma, a newline).
+ */
+static void
+test_int_offsets(void **state)
+{
+	uint64_t x = 0x243f6a8885a308d3ULL;
+	enum { NVAL = 700 };
+	static const uint32_t mod[] = { 10, 100, 1000, 10000, 100000,
+	    1000000, 10000000, 100000000 };
+	size_t *at = malloc(NVAL * sizeof(*at)), len, i;
+	char *t = malloc(NVAL * 12 + 2);
+	unsigned k;
+
+	(void)state;
+	assert_true(at != NULL && t != NULL);
+	for (k = 0; k < 4; k++) {
+		len = 0;
+		t[len++] = '[';
+		for (i = 0; i < NVAL; i++) {
+			if (i > 0) {
+				if (rnd(&x) % 7 == 0)
+					t[len++] = '\n';
+				t[len++] = ',';
+			}
+			at[i] = len;
+			len += (size_t)sprintf(t + len, "%u",
+			    rnd(&x) % 50 == 0 ? rnd(&x) :
+			    rnd(&x) % mod[rnd(&x) % 8]);
+		}
+		t[len++] = ']';
+		t[len] = '\0';
+		for (i = 0; i < NVAL; i++) {
+			struct ints c = { .reject_at = i };
+			struct iresult r;
+
+			ahead_cap = 0;
+			run_ints(t, len, (size_t)-1, &c, &r);
+			if (r.ret != -1 || r.err_offset != at[i])
+				fail_msg("text %u, value %zu: offset %llu, "
+				    "wanted %zu", k, i,
+				    (unsigned long long)r.err_offset, at[i]);
+			ints_free(&c);
+		}
+	}
+	free(at);
+	free(t);
+}
+
 /* Reads text ahead with room for cap values; checks what it took. */
 static void
 expect_ahead(const char *text, size_t cap, size_t start, size_t end,
@@ -1295,10 +1347,31 @@ test_str_chunking(void **state)
 	free(text);
 }
 
+/*
+ * The integer tests run twice: with the processor's AVX-512 path, where
+ * it has one, and with the one-at-a-time path that every processor has.
+ */
+static int
+with_simd(void **state)
+{
+	(void)state;
+	print_message("the integer scanner's AVX-512 path: %s\n",
+	    hs_intscan_simd(1) ? "on" : "not on this processor");
+	return 0;
+}
+
+static int
+without_simd(void **state)
+{
+	(void)state;
+	hs_intscan_simd(0);
+	return 0;
+}
+
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest ints[] = {
 		cmocka_unit_test(test_int_valid),
 		cmocka_unit_test(test_int_rows),
 		cmocka_unit_test(test_int_whitespace),
@@ -1307,8 +1380,11 @@ main(void)
 		cmocka_unit_test(test_int_incomplete),
 		cmocka_unit_test(test_int_chunking),
 		cmocka_unit_test(test_int_sink_failure),
+		cmocka_unit_test(test_int_offsets),
 		cmocka_unit_test(test_int_ahead),
 		cmocka_unit_test(test_int_like_yajl),
+	};
+	const struct CMUnitTest strs[] = {
 		cmocka_unit_test(test_str_basic),
 		cmocka_unit_test(test_str_escapes),
 		cmocka_unit_test(test_str_raw_utf8),
@@ -1322,6 +1398,12 @@ main(void)
 		cmocka_unit_test(test_str_sink_failure),
 		cmocka_unit_test(test_str_chunking),
 	};
+	int failed;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	failed = cmocka_run_group_tests_name("integers, AVX-512", ints,
+	    with_simd, NULL);
+	failed += cmocka_run_group_tests_name("integers, one at a time", ints,
+	    without_simd, NULL);
+	return failed + cmocka_run_group_tests_name("strings", strs, NULL,
+	    NULL);
 }
