@@ -306,6 +306,19 @@ block_convert_avx512(const unsigned char *p, uint64_t ends, uint32_t *values,
 	return k;
 }
 
+/* block_masks(), 64 bytes at once. */
+AVX512_TARGET static inline void
+block_masks_avx512(const unsigned char *p, struct block_masks *m)
+{
+	const __m512i v = _mm512_loadu_si512((const void *)p);
+
+	m->digit = _mm512_cmple_epu8_mask(_mm512_sub_epi8(v,
+	    _mm512_set1_epi8('0')), _mm512_set1_epi8(9));
+	m->comma = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(','));
+	m->newline = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+	m->zero = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('0'));
+}
+
 /* Whether a number of 9 digits or more begins in region. */
 static inline int
 long_numbers(uint64_t digit, uint64_t region)
@@ -322,17 +335,16 @@ long_numbers(uint64_t digit, uint64_t region)
  * Takes blocks at p while there is room in the buffer for them: at most
  * room values into values[] (and, if offsets is not NULL, each one's
  * offset, p being at offset off).  Returns how many, with *pp moved past
- * them and their commas.
+ * them and their commas.  With avx512 (a constant), the masks and the
+ * values are made with AVX-512, in a function built for it.
  */
-static size_t
-block_values(const unsigned char **pp, const unsigned char *end,
-    uint32_t *values, uint64_t *offsets, size_t room, uint64_t off)
+static inline __attribute__((always_inline)) size_t
+block_values_body(const unsigned char **pp, const unsigned char *end,
+    uint32_t *values, uint64_t *offsets, size_t room, uint64_t off,
+    const int avx512)
 {
 	const unsigned char *p = *pp, *start = p;
 	size_t n = 0;
-#ifdef AVX512_PATH
-	int avx512 = avx512_on();
-#endif
 
 	/* A digit first: else nothing to take, and no masks to make. */
 	while (end - p >= BLOCK_NEED && n < room && IS_DIGIT(*p)) {
@@ -344,7 +356,12 @@ block_values(const unsigned char **pp, const unsigned char *end,
 		unsigned k;
 #endif
 
-		block_masks(p, &m);
+#ifdef AVX512_PATH
+		if (avx512)
+			block_masks_avx512(p, &m);
+		else
+#endif
+			block_masks(p, &m);
 		/* Up to the last comma before a byte of no kind allowed. */
 		lim = ~(m.digit | m.comma | m.newline);
 		lim = lim == 0 ? ~(uint64_t)0 : BELOW(__builtin_ctzll(lim));
@@ -416,6 +433,27 @@ block_values(const unsigned char **pp, const unsigned char *end,
 	}
 	*pp = p;
 	return n;
+}
+
+#ifdef AVX512_PATH
+AVX512_TARGET static size_t
+block_values_avx512(const unsigned char **pp, const unsigned char *end,
+    uint32_t *values, uint64_t *offsets, size_t room, uint64_t off)
+{
+	return block_values_body(pp, end, values, offsets, room, off, 1);
+}
+#endif
+
+static size_t
+block_values(const unsigned char **pp, const unsigned char *end,
+    uint32_t *values, uint64_t *offsets, size_t room, uint64_t off)
+{
+#ifdef AVX512_PATH
+	if (avx512_on())
+		return block_values_avx512(pp, end, values, offsets, room,
+		    off);
+#endif
+	return block_values_body(pp, end, values, offsets, room, off, 0);
 }
 #else
 static size_t
