@@ -22,18 +22,6 @@ hs_hash(const void *key, size_t len)
 	return h;
 }
 
-uint32_t
-hs_hash_u64(uint64_t x)
-{
-	/* The finaliser of SplitMix64: every input bit moves every output bit. */
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9u;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebu;
-	x ^= x >> 31;
-	return (uint32_t)x;
-}
-
 void
 hs_hmap_init(struct hs_hmap *m)
 {

@@ -36,7 +36,20 @@ uint32_t	 hs_hmap_intern(struct hs_hmap *, const void *key, size_t len,
 const char	*hs_hmap_key(const struct hs_hmap *, uint32_t id, size_t *len);
 
 uint32_t	 hs_hash(const void *key, size_t len);
-/* A fast hash of one 64-bit value, for direct-mapped caches. */
-uint32_t	 hs_hash_u64(uint64_t);
+/*
+ * A fast hash of one 64-bit value, for direct-mapped caches: the
+ * finaliser of SplitMix64, every input bit moves every output bit.
+ * Inline: the loops over every edge call it.
+ */
+static inline uint32_t
+hs_hash_u64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9u;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebu;
+	x ^= x >> 31;
+	return (uint32_t)x;
+}
 
 #endif
