@@ -767,59 +767,44 @@ out:
 	return ret;
 }
 
-/*
- * Copies the n locations sorted by node into out, those of one node in
- * their order: a radix sort, 16 bits a pass through tmp (n records), with
- * count (65536 entries) as scratch.
- */
+/* Each of 65536 counts becomes where its entries start. */
 static void
-sort_locations(const struct hs_location *in, size_t n,
-    struct hs_location *tmp, struct hs_location *out, size_t *count)
+counts_to_starts(size_t *count)
 {
-	const struct hs_location *from = in;
-	struct hs_location *to = tmp;
-	unsigned shift;
 	size_t i, sum;
 
-	for (shift = 0; shift < 32; shift += 16) {
-		memset(count, 0, 65536 * sizeof(*count));
-		for (i = 0; i < n; i++)
-			count[(from[i].node >> shift) & 0xffff]++;
-		for (i = 0, sum = 0; i < 65536; i++) {
-			size_t c = count[i];
+	for (i = 0, sum = 0; i < 65536; i++) {
+		size_t c = count[i];
 
-			count[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			to[count[(from[i].node >> shift) & 0xffff]++] =
-			    from[i];
-		from = to;
-		to = out;
+		count[i] = sum;
+		sum += c;
 	}
 }
 
-/* The location of node v, from locations sorted by node. */
-static const struct hs_location *
-location_of(const struct hs_location *l, size_t n, uint32_t v)
+/*
+ * The indexes of the n locations (n < 2^32) in node order, those of one
+ * node in their order, into order: a radix sort, 16 bits a pass through
+ * tmp (n entries), with count (65536 entries) as scratch.  Indexes rather
+ * than copies: a quarter of the memory, all of it fresh pages.
+ */
+static void
+sort_locations(const struct hs_location *l, size_t n, uint32_t *tmp,
+    uint32_t *order, size_t *count)
 {
-	size_t lo = 0, hi = n;
+	size_t i;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (l[mid].node < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	/* DevTools' map keeps the last location given for a node. */
-	if (lo < n && l[lo].node == v) {
-		while (lo + 1 < n && l[lo + 1].node == v)
-			lo++;
-		return &l[lo];
-	}
-	return NULL;
+	memset(count, 0, 65536 * sizeof(*count));
+	for (i = 0; i < n; i++)
+		count[l[i].node & 0xffff]++;
+	counts_to_starts(count);
+	for (i = 0; i < n; i++)
+		tmp[count[l[i].node & 0xffff]++] = (uint32_t)i;
+	memset(count, 0, 65536 * sizeof(*count));
+	for (i = 0; i < n; i++)
+		count[l[tmp[i]].node >> 16]++;
+	counts_to_starts(count);
+	for (i = 0; i < n; i++)
+		order[count[l[tmp[i]].node >> 16]++] = tmp[i];
 }
 
 /* The class index for (name, location), created when new. */
@@ -875,8 +860,7 @@ hs_classify(struct hs_analysis *a)
 	    *type_name = NULL, *by_name = NULL;
 	struct name_slot *cache = NULL;
 	struct location_slot *loc_cache = NULL;
-	struct hs_location *locs = NULL;
-	const struct hs_location *sorted_locs;
+	uint32_t *order = NULL;	/* the locations by node, if unsorted */
 	struct hs_buf key = { 0 };
 	size_t by_name_cap = 0, li;
 	int ret = -1;
@@ -942,17 +926,18 @@ hs_classify(struct hs_analysis *a)
 		goto out;
 
 	/* Classes: by name, and by location for objects that have one. */
-	/* By node: a sorted copy, unless they come sorted. */
-	sorted_locs = s->locations;
+	/* By node: their order, unless they come sorted. */
 	for (li = 1; li < s->location_count; li++)
 		if (s->locations[li - 1].node > s->locations[li].node)
 			break;
 	if (li < s->location_count) {
-		struct hs_location *tmp;
+		uint32_t *tmp;
 		size_t *count;
 
-		if ((locs = hs_alloc_array(s->location_count,
-		    sizeof(*locs))) == NULL)
+		if (s->location_count > UINT32_MAX)
+			goto oom;	/* cannot be: 8 bytes of text each */
+		if ((order = hs_alloc_array(s->location_count,
+		    sizeof(*order))) == NULL)
 			goto oom;
 		if ((tmp = hs_alloc_array(s->location_count,
 		    sizeof(*tmp))) == NULL)
@@ -961,12 +946,12 @@ hs_classify(struct hs_analysis *a)
 			hs_free(tmp);
 			goto oom;
 		}
-		sort_locations(s->locations, s->location_count, tmp, locs,
+		sort_locations(s->locations, s->location_count, tmp, order,
 		    count);
 		hs_free(count);
 		hs_free(tmp);
-		sorted_locs = locs;
 	}
+#define LOCATION(i)	(&s->locations[order != NULL ? order[i] : (i)])
 	/* Each node's class replaces its name in the same array. */
 	a->node_class = name_of;
 	name_of = NULL;
@@ -978,13 +963,17 @@ hs_classify(struct hs_analysis *a)
 		struct location_slot *ls = NULL;
 		uint32_t c, nm = a->node_class[v];
 
-		/* Locations are sorted by node: walk them along. */
-		while (li < s->location_count && sorted_locs[li].node < v)
+		/* The locations in node order: walk them along. */
+		while (li < s->location_count && LOCATION(li)->node < v)
 			li++;
-		if (li < s->location_count && sorted_locs[li].node == v &&
-		    HS_NODE_KIND(s, v) == HS_NK_OBJECT)
-			l = location_of(sorted_locs + li,
-			    s->location_count - li, v);
+		if (li < s->location_count && LOCATION(li)->node == v &&
+		    HS_NODE_KIND(s, v) == HS_NK_OBJECT) {
+			/* DevTools' map keeps the last given for a node. */
+			while (li + 1 < s->location_count &&
+			    LOCATION(li + 1)->node == v)
+				li++;
+			l = LOCATION(li);
+		}
 		if (l == NULL && nm < by_name_cap && by_name[nm] != 0) {
 			a->node_class[v] = by_name[nm] - 1;
 			continue;
@@ -1022,6 +1011,7 @@ hs_classify(struct hs_analysis *a)
 			by_name[nm] = c + 1;
 		}
 	}
+#undef LOCATION
 	ret = 0;
 	goto out;
 oom:
@@ -1032,7 +1022,7 @@ out:
 	hs_free(type_name);
 	hs_free(by_name);
 	hs_free(loc_cache);
-	hs_free(locs);
+	hs_free(order);
 	hs_buf_free(&key);
 	return ret;
 }
