@@ -222,7 +222,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		judged = 0;	/* yajl's own whitespace */
 	if (judged && scan_ok != yajl_ok)
 		abort();
-	/* (No memcmp() of 0 bytes: the arrays are NULL then.) */
 	if (judged && yajl_ok && !same_values(&whole, &y))
 		abort();
 
