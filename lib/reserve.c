@@ -274,15 +274,6 @@ hs_reserve_free(void *p)
 }
 
 void
-hs_reserve_release(void)
-{
-	pthread_mutex_lock(&lock);
-	if (is_open)
-		release();
-	unlock();
-}
-
-void
 hs_reserve_recycle(void)
 {
 	pthread_mutex_lock(&lock);

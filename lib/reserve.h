@@ -19,9 +19,9 @@
  *	hs_reserve_end();		// when no large block is to come
  *
  * The reserve closes as soon as one request does not fit, or on
- * hs_reserve_release(): what is not carved is unmapped then, and blocks
- * carved are unmapped when freed.  So it raises the memory in use only by
- * its free part, until it closes.
+ * hs_reserve_recycle() or hs_reserve_end(): what is not carved is unmapped
+ * then, and blocks carved are unmapped when freed (but while recycling).
+ * So it raises the memory in use only by its free part, until it closes.
  *
  * Past the peak, the blocks freed are worth keeping: the arrays of the
  * steps that follow would otherwise be fresh pages, each faulted in again.
@@ -48,7 +48,6 @@ void	*hs_reserve_take(size_t size, int zero);
 int	 hs_reserve_free(void *p);
 /* The size of carved block p, or 0 if p was not carved. */
 size_t	 hs_reserve_size(const void *p);
-void	 hs_reserve_release(void);
 void	 hs_reserve_recycle(void);
 void	 hs_reserve_end(void);
 

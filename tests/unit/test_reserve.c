@@ -65,7 +65,7 @@ test_take_free_reuse(void **state)
 	assert_null(hs_reserve_take(HS_RESERVE_MIN - 1, 0));
 	assert_int_equal(hs_reserve_free(q), 1);
 	assert_int_equal(hs_reserve_free(r), 1);
-	hs_reserve_release();
+	hs_reserve_end();
 }
 
 /* A request that does not fit closes the reserve: nothing more is
@@ -115,7 +115,7 @@ test_through_alloc(void **state)
 		if (p[i] != (unsigned char)(i >> 12))
 			fail_msg("byte %zu lost in the move", i);
 	hs_free(p);
-	hs_reserve_release();
+	hs_reserve_end();
 	assert_null(hs_reserve_take(HS_RESERVE_MIN, 0));
 }
 
