@@ -6,8 +6,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -66,58 +64,16 @@ hs_alloc_count(void)
 }
 
 /*
- * The analysis walks arrays of tens of millions of entries in random order;
- * transparent huge pages cut both the page faults and the TLB misses.
- * Large blocks come straight from mmap (glibc's threshold is far below
- * this), untouched, so the advice applies from the first fault.  Blocks
- * of 2 MiB or more from hs_malloc() also begin on a huge page, so that all
- * of them but the tail can be huge pages (a 100 MB snapshot's node arrays
- * are 5 MiB each).  calloc() cannot be aligned without writing its zeros
- * itself, so its blocks are only advised.
+ * No huge-page advice.  It cut page faults and TLB misses, but on the
+ * virtual machines hs is measured on (and CI runs on), the host takes back
+ * free memory in blocks of 2 MiB, and touching such a block again costs
+ * about 2.2 ms a MiB.  A huge page can only come from such a block, while
+ * 4 KiB pages come first from the smaller free pieces the host still
+ * backs, at about 0.4 ms a MiB, often for most of a run.  On a cold 1 GB
+ * snapshot that was 0.7 s of system time less, against 0.1 s more user
+ * time for the TLB (bench/README.md).  Where the system enables huge
+ * pages for every mapping, it still can.
  */
-#define HUGE_ADVICE_MIN	(2u << 20)
-#define HUGE_PAGE	((uintptr_t)2 << 20)
-
-/*
- * The advice covers the block's pages from first to last, not only its
- * whole huge pages: advice on part of a mapping splits it in three, and
- * realloc() can then no longer move it with mremap() (which refuses a
- * range over more than one mapping), so it copied every block it grew.
- */
-static void
-advise_huge(void *p, size_t size)
-{
-#ifdef MADV_HUGEPAGE
-	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), start, end;
-
-	if (p == NULL || size < HUGE_ADVICE_MIN || page == 0 ||
-	    (page & (page - 1)) != 0)
-		return;
-	start = (uintptr_t)p & ~(page - 1);
-	end = ((uintptr_t)p + size + page - 1) & ~(page - 1);
-	(void)madvise((void *)start, end - start, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)size;
-#endif
-}
-
-/* A block from the C library, on a huge page if large. */
-static void *
-malloc_block(size_t size)
-{
-	void *p;
-
-	if (size < HUGE_ADVICE_MIN)
-		return malloc(size ? size : 1);
-	if (posix_memalign(&p, HUGE_PAGE, size) != 0) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	advise_huge(p, size);
-	return p;
-}
-
 void *
 hs_malloc(size_t size)
 {
@@ -129,7 +85,7 @@ hs_malloc(size_t size)
 	}
 	if ((p = hs_reserve_take(size, 0)) != NULL)
 		return p;
-	return malloc_block(size);
+	return malloc(size ? size : 1);
 }
 
 void *
@@ -146,10 +102,7 @@ hs_calloc(size_t nmemb, size_t size)
 	if (nmemb <= SIZE_MAX / size &&
 	    (p = hs_reserve_take(nmemb * size, 1)) != NULL)
 		return p;
-	p = calloc(nmemb, size);
-	if (p != NULL && nmemb <= SIZE_MAX / size)
-		advise_huge(p, nmemb * size);
-	return p;
+	return calloc(nmemb, size);
 }
 
 void *
@@ -164,15 +117,13 @@ hs_realloc(void *ptr, size_t size)
 	}
 	if ((old = hs_reserve_size(ptr)) != 0) {
 		/* Out of the reserve, into malloc's care. */
-		if ((p = malloc_block(size)) == NULL)
+		if ((p = malloc(size ? size : 1)) == NULL)
 			return NULL;
 		memcpy(p, ptr, old < size ? old : size);
 		hs_reserve_free(ptr);
 		return p;
 	}
-	ptr = realloc(ptr, size ? size : 1);
-	advise_huge(ptr, size);
-	return ptr;
+	return realloc(ptr, size ? size : 1);
 }
 
 void *

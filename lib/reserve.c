@@ -19,9 +19,10 @@
 #endif
 
 /*
- * The reserve starts on a huge page boundary, as big mappings do, and is
- * faulted in with huge pages where it can be.  Blocks are carved from it
- * in whole pages: their own alignment does not change its pages.
+ * The reserve starts on a huge page boundary, so that where the system
+ * gives every mapping huge pages, all of it can have them (hs does not
+ * ask for them: see alloc.c).  Blocks are carved from it in whole pages:
+ * their own alignment does not change its pages.
  */
 #define ALIGN		((size_t)2 << 20)
 #define PAGE		((size_t)4096)
@@ -132,9 +133,6 @@ map_aligned(size_t len)
 	if (head > 0)
 		(void)munmap(base, head);
 	(void)munmap(start + len, ALIGN - head);
-#ifdef MADV_HUGEPAGE
-	(void)madvise(start, len, MADV_HUGEPAGE);
-#endif
 	return start;
 }
 
