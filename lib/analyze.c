@@ -537,6 +537,19 @@ fill_preds(const struct fill *f, uint32_t lo, uint32_t hi)
 }
 
 /*
+ * What filling a list of k entries costs, roughly, in cache lines: the
+ * entries are written as their sources come, so each entry of a short list
+ * is a miss, while a hub's (a map's, a prototype's) fall sixteen to a line
+ * already cached.  Halves of the entries made one thread's half take twice
+ * as long as the other's, which held most of the hubs.
+ */
+static inline uint64_t
+fill_cost(uint32_t k)
+{
+	return k <= 16 ? k : 16 + k / 16;
+}
+
+/*
  * The second half of the lists, offered to the side thread, which is
  * otherwise idle at the end of the dominator step: it takes it if it comes
  * for it before the main thread is done with the first half.
@@ -676,7 +689,7 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 	    *preds = NULL, *semi = NULL, *label = NULL, *ancestor = NULL,
 	    *dom = NULL, *next = NULL, *pair = NULL;
 	uint8_t *haspred = NULL, *single = NULL;
-	uint64_t npred = 0, p;
+	uint64_t npred = 0, work = 0, p;
 	struct hs_prefault *fill = NULL;
 	struct lt lt = { 0 };
 	struct fill own, *f = share != NULL ? &share->f : &own;
@@ -740,11 +753,13 @@ dominators(struct hs_analysis *a, uint8_t *ess, uint32_t *indeg,
 		} else {
 			next[num[v]] = first[v];
 			npred += first[v];
+			work += fill_cost(first[v]);
 		}
 	}
-	/* The target ordinal that splits the lists' entries in halves. */
-	for (v = 0, p = 0; v < N && 2 * p < npred; v++)
-		p += next[num[v]];
+	/* The target ordinal that splits the filling's work in halves. */
+	for (v = 0, p = 0; v < N && 2 * p < work; v++)
+		if (first[v] != 1 || num[v] > searched)
+			p += fill_cost(first[v]);
 	f->split = v;
 	first[0] = 0;
 	for (i = 0; i < len; i++)
