@@ -2062,6 +2062,24 @@ hs_snapshot_node_name(const struct hs_snapshot *s, uint32_t n)
 	return p ? p : "";
 }
 
+size_t
+hs_snapshot_find_strings(const struct hs_snapshot *s, const char *text,
+    uint64_t *out, size_t max)
+{
+	size_t len = strlen(text), found = 0;
+	uint64_t i;
+
+	for (i = 0; i < s->kept_limit; i++) {
+		if (s->string_len[i] != len || s->string_off[i] == 0 ||
+		    memcmp(s->string_text + s->string_off[i], text, len) != 0)
+			continue;
+		if (found < max)
+			out[found] = i;
+		found++;
+	}
+	return found;
+}
+
 int
 hs_snapshot_node_name_is(const struct hs_snapshot *s, uint32_t n,
     const char *name)

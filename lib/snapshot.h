@@ -181,6 +181,13 @@ hs_snapshot_string(const struct hs_snapshot *s, uint64_t i, size_t *lenp)
 	return s->string_text + s->string_off[i];
 }
 
+/*
+ * The indexes of the kept strings whose text is text, in ascending order:
+ * the first max of them into out.  Returns how many there are, which may
+ * be more than max.
+ */
+size_t		 hs_snapshot_find_strings(const struct hs_snapshot *,
+		    const char *text, uint64_t *out, size_t max);
 /* The node's raw name text ("" when not kept). */
 const char	*hs_snapshot_node_name(const struct hs_snapshot *, uint32_t n);
 /* Whether node n's raw name is exactly name. */

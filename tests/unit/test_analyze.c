@@ -218,6 +218,10 @@ check_against_devtools(const char *name, size_t shape_cache,
 		fail_msg("%s: %zu classes differ from DevTools", name, bad);
 	assert_int_equal(classes, e.n);
 
+	/* The runtime, told from the graph. */
+	assert_string_equal(a->runtime, strncmp(name, "dom-", 4) == 0 ?
+	    "browser" : strstr(name, "deno") != NULL ? "deno" : "node");
+
 	/* The header figures and the Statistics view. */
 	assert_int_equal(s->node_count, test_expected_figure(name,
 	    "node_count"));
@@ -291,6 +295,15 @@ DEVTOOLS_TEST(alloc, 18)
 DEVTOOLS_TEST(alloc, 20)
 DEVTOOLS_TEST(alloc, 22)
 DEVTOOLS_TEST(alloc, 24)
+
+/* Deno's and Chromium's, which also tell their runtime apart. */
+static void
+test_other_runtimes(void **state)
+{
+	(void)state;
+	check_against_devtools("mixed-deno", 0, 0);
+	check_against_devtools("dom-chromium", 0, 0);
+}
 
 /*
  * Plain objects' shape names with room for one property list in the cache
@@ -535,6 +548,7 @@ main(void)
 		cmocka_unit_test(test_alloc_node20),
 		cmocka_unit_test(test_alloc_node22),
 		cmocka_unit_test(test_alloc_node24),
+		cmocka_unit_test(test_other_runtimes),
 		cmocka_unit_test(test_raw),
 		cmocka_unit_test(test_small_shape_cache),
 		cmocka_unit_test(test_long_levels),

@@ -325,6 +325,21 @@ test_real_names(void **state)
 	(void)state;
 	/* The planted classes are there by name. */
 	assert_true(has_node_named(s, "LeakyThing"));
+	/* V8 writes a string once: one index, which a node has as name. */
+	{
+		uint64_t found[2];
+
+		assert_int_equal(hs_snapshot_find_strings(s, "LeakyThing",
+		    found, 2), 1);
+		for (i = 0; i < s->node_count; i++)
+			if (s->node_name[i] == found[0])
+				break;
+		assert_true(i < s->node_count);
+		assert_int_equal(hs_snapshot_find_strings(s, "LeakyThing",
+		    NULL, 0), 1);
+		assert_int_equal(hs_snapshot_find_strings(s,
+		    "No such name in it", found, 2), 0);
+	}
 	assert_true(has_node_named(s, "Order"));
 	assert_true(has_node_named(s, "Customer"));
 	/* Node 22: detachedness and locations are read. */
