@@ -242,21 +242,28 @@ weakmap_free(struct weakmap_names *w)
 	hs_free(w->matched);
 }
 
-/* Returns the name if string i is a WeakMap edge name, else NULL. */
+/*
+ * Returns the name if string i is a WeakMap edge name, else NULL.  The
+ * bitmaps are asked first: they are small enough to stay cached, where
+ * the string table's loads, an internal edge each, were not.
+ */
 static const char *
 weakmap_name(const struct hs_snapshot *s, struct weakmap_names *w, uint32_t i,
     size_t *lenp)
 {
-	const char *p = hs_snapshot_string(s, i, lenp);
+	const char *p;
 
-	if (p == NULL)
+	if (i >= s->kept_limit)
 		return NULL;
 	if (!BIT_GET(w->checked, i)) {
 		BIT_SET(w->checked, i);
-		if (hs_regex_match(w->re, p, *lenp) == 1)
+		p = hs_snapshot_string(s, i, lenp);
+		if (p != NULL && hs_regex_match(w->re, p, *lenp) == 1)
 			BIT_SET(w->matched, i);
 	}
-	return BIT_GET(w->matched, i) ? p : NULL;
+	if (!BIT_GET(w->matched, i))
+		return NULL;
+	return hs_snapshot_string(s, i, lenp);
 }
 
 /* The table id at the end of a WeakMap edge name. */
