@@ -1369,15 +1369,22 @@ sized_nodes(struct hs_analysis *a)
 	return 0;
 }
 
+static const char *runtime_of(const struct hs_snapshot *);
+
 /*
  * Up to what needs the node names: -1 if memory ran out (the message is
- * set).
+ * set).  The DOM states and the runtime are made here, not before the
+ * threads start: the main thread's search is the longer part.
  */
 static int
 side_classes(struct side *sd)
 {
 	struct hs_analysis *a = sd->a;
 
+	a->runtime = runtime_of(a->snap);
+	a->is_browser = strcmp(a->runtime, "browser") == 0;
+	if (dom_state(a) == -1)
+		return -1;
 	if (shallow_sizes(a) == -1 || sized_nodes(a) == -1)
 		return hs_analysis_nomem(a);
 	atomic_store(&sd->stats.ready, 1);
@@ -1481,8 +1488,6 @@ hs_analyze_graph(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 	}
 	sd.ag = ag;
 	sd.stats.ag = ag;
-	if (dom_state(a) == -1)
-		goto out;
 	sd.threaded = pthread_create(&sd.thread, NULL, side_thread, &sd) == 0;
 	if (!sd.threaded && side_classes(&sd) == -1)
 		goto out;
@@ -1650,8 +1655,6 @@ runtime_of(const struct hs_snapshot *s)
 int
 hs_analysis_run(struct hs_analysis *a, hs_progress_fn progress, void *ctx)
 {
-	a->runtime = runtime_of(a->snap);
-	a->is_browser = strcmp(a->runtime, "browser") == 0;
 	return hs_analyze_graph(a, progress, ctx);
 }
 
