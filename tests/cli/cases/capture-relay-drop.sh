@@ -13,7 +13,10 @@ PIDS="$PIDS $cap"
 wait_tmp_data
 relay=$(pgrep -P $cap)
 [ -n "$relay" ] || { echo "no relay process"; exit 1; }
-kill -9 $(pgrep -P "$relay") $relay
+# The shell first: killed after its child, it could live long enough to
+# report the child's death ("Killed") on hs-capture's stderr.
+kids=$(pgrep -P "$relay")
+kill -9 $relay $kids
 wait $cap
 echo "exit $?"
 sed "s/:$PORT:/:PORT:/" capture.err
