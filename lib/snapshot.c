@@ -2066,12 +2066,13 @@ size_t
 hs_snapshot_find_strings(const struct hs_snapshot *s, const char *text,
     uint64_t *out, size_t max)
 {
-	size_t len = strlen(text), found = 0;
+	size_t len = strlen(text), found = 0, l;
 	uint64_t i;
+	const char *p;
 
 	for (i = 0; i < s->kept_limit; i++) {
-		if (s->string_len[i] != len || s->string_off[i] == 0 ||
-		    memcmp(s->string_text + s->string_off[i], text, len) != 0)
+		p = hs_snapshot_string(s, i, &l);
+		if (p == NULL || l != len || memcmp(p, text, len) != 0)
 			continue;
 		if (found < max)
 			out[found] = i;

@@ -24,8 +24,6 @@ for t in "$@"; do
 	    awk '{ n += $1 } END { print n + 0 }')
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9][0-9]*\) test(s).*/\1/p' "$out" |
 	    awk '{ n += $1 } END { print n + 0 }')
-	p=${p:-0}
-	f=${f:-0}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		# Crashed, timed out or failed outside any test case.
 		f=1
